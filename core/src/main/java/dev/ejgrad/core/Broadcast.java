@@ -1,0 +1,69 @@
+package dev.ejgrad.core;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Two-dimensional NumPy broadcasting and its adjoint, written once for every binary op.
+ *
+ * <p>Two shapes broadcast when, on each side, the sizes are equal or one of them is 1. The adjoint of broadcasting
+ * an input to a larger shape is summing the gradient back over the stretched sides ({@code sum_to} in PyTorch).
+ */
+final class Broadcast {
+
+    private Broadcast() {
+    }
+
+    /** Result rows of broadcasting {@code a} with {@code b}; throws naming the op and both shapes otherwise. */
+    static int[] shape(String op, Tensor a, Tensor b) {
+        int rows = side(a.rows(), b.rows());
+        int cols = side(a.cols(), b.cols());
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(
+                    op + ": shapes " + Shapes.of(a) + " and " + Shapes.of(b) + " do not broadcast");
+        }
+        return new int[] {rows, cols};
+    }
+
+    private static int side(int x, int y) {
+        if (x == y || y == 1) {
+            return x;
+        }
+        return x == 1 ? y : -1;
+    }
+
+    /**
+     * Sums {@code g} down to {@code rows x cols}, the shape of an input that was broadcast to {@code g}'s shape.
+     * Returns {@code g} itself when the shapes already agree.
+     */
+    static DMatrixRMaj sumTo(String op, DMatrixRMaj g, int rows, int cols) {
+        if (g.numRows == rows && g.numCols == cols) {
+            return g;
+        }
+        boolean rowsOk = rows == g.numRows || rows == 1;
+        boolean colsOk = cols == g.numCols || cols == 1;
+        if (!rowsOk || !colsOk) {
+            throw new IllegalStateException(op + ": backward produced a gradient of shape " + Shapes.of(g)
+                    + " for an input of shape " + Shapes.of(rows, cols));
+        }
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        double[] src = g.data;
+        double[] dst = out.data;
+        int n = g.numCols;
+        for (int i = 0; i < g.numRows; i++) {
+            int o = rows == 1 ? 0 : i * cols;
+            int s = i * n;
+            if (cols == 1) {
+                double acc = 0;
+                for (int j = 0; j < n; j++) {
+                    acc += src[s + j];
+                }
+                dst[o] += acc;
+            } else {
+                for (int j = 0; j < n; j++) {
+                    dst[o + j] += src[s + j];
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ejgrad.core;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The seam between op definitions and the loops that run them. Ops say what to compute; an implementation of this
+ * interface says how, so that faster kernels (vectorised, multi-threaded) replace these without touching any op.
+ *
+ * <p>Every method writes into an output it is given, which has the right shape and is not an input unless stated.
+ */
+interface Kernels {
+
+    /** The kernels in use. */
+    static Kernels get() {
+        return JavaKernels.INSTANCE;
+    }
+
+    /** {@code c = a · b}. */
+    void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
+
+    /** {@code c = aᵀ · b}, without materialising {@code aᵀ} where the implementation can. */
+    void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
+
+    /** {@code c = a · bᵀ}, without materialising {@code bᵀ} where the implementation can. */
+    void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
+
+    /** {@code out[i] = f(in[i])}; {@code out} may be {@code in}. */
+    void map(DMatrixRMaj in, DoubleUnaryOperator f, DMatrixRMaj out);
+
+    /** {@code out = f(a, b)} with {@code a} and {@code b} broadcast to {@code out}'s shape. */
+    void zip(DMatrixRMaj a, DMatrixRMaj b, DoubleBinaryOperator f, DMatrixRMaj out);
+
+    /** {@code out[i] = exp(in[i])}. */
+    void exp(DMatrixRMaj in, DMatrixRMaj out);
+
+    /** {@code out = aᵀ}. */
+    void transpose(DMatrixRMaj a, DMatrixRMaj out);
+}

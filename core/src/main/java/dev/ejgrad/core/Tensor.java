@@ -1,0 +1,695 @@
+package dev.ejgrad.core;
+
+import java.util.Objects;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A 2-D matrix of {@code double} that records the ops applied to it, so that {@link #backward()} can compute
+ * gradients by reverse-mode automatic differentiation, with PyTorch's semantics.
+ *
+ * <p>A tensor is {@code rows x cols}, backed by an EJML {@link DMatrixRMaj}; a scalar is 1x1. Its values never change
+ * after creation, except those of a leaf changed through {@link #updateInPlace} (the path of optimizers and of
+ * loading weights). Ops are instance methods that return new tensors:
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.randn(3, 2, new Random(0)).requiresGrad(true);
+ * Tensor x = Tensor.of(new double[][] {{1, 2, 3}});
+ * Tensor loss = x.matmul(w).tanh().sum();
+ * loss.backward();
+ * Tensor dw = w.grad();   // d loss / d w, 3x2
+ * }</pre>
+ *
+ * <p>Binary ops broadcast as NumPy does in two dimensions: each side is equal, or 1 on one of the two tensors.
+ *
+ * <p>Threads: a tensor's values may be read from any thread. Building or differentiating one graph from several
+ * threads at once is not supported; independent graphs on different threads are. Grad mode ({@link NoGrad}) is per
+ * thread.
+ */
+public final class Tensor {
+
+    final DMatrixRMaj data;
+    final Node node;
+    private boolean requiresGrad;
+    private boolean retainsGrad;
+    private Tensor grad;
+
+    /** A leaf that does not require grad; takes ownership of {@code data}. */
+    Tensor(DMatrixRMaj data) {
+        this.data = data;
+        this.node = null;
+    }
+
+    /** The result of a recorded op; takes ownership of {@code data}. */
+    Tensor(DMatrixRMaj data, Node node) {
+        this.data = data;
+        this.node = node;
+        this.requiresGrad = true;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /**
+     * A tensor with the given rows.
+     *
+     * @param rows the values, one array per row, all of one length; copied
+     * @return a new leaf tensor {@code rows.length x rows[0].length}
+     * @throws IllegalArgumentException if the rows differ in length
+     */
+    public static Tensor of(double[][] rows) {
+        Objects.requireNonNull(rows, "rows");
+        int cols = rows.length == 0 ? 0 : Objects.requireNonNull(rows[0], "rows[0]").length;
+        DMatrixRMaj m = new DMatrixRMaj(rows.length, cols);
+        for (int i = 0; i < rows.length; i++) {
+            Objects.requireNonNull(rows[i], "rows[" + i + "]");
+            if (rows[i].length != cols) {
+                throw new IllegalArgumentException("of: ragged rows: row 0 has " + cols + " values but row " + i
+                        + " has " + rows[i].length);
+            }
+            System.arraycopy(rows[i], 0, m.data, i * cols, cols);
+        }
+        return new Tensor(m);
+    }
+
+    /**
+     * A tensor from values in row-major order.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rowMajor {@code rows * cols} values, row after row; copied
+     * @return a new leaf tensor
+     * @throws IllegalArgumentException if a size is negative or the number of values is not {@code rows * cols}
+     */
+    public static Tensor of(int rows, int cols, double... rowMajor) {
+        Objects.requireNonNull(rowMajor, "rowMajor");
+        Shapes.checkSize(rows, cols);
+        if ((long) rows * cols != rowMajor.length) {
+            throw new IllegalArgumentException("of: shape " + Shapes.of(rows, cols) + " needs " + (long) rows * cols
+                    + " values, got " + rowMajor.length);
+        }
+        return new Tensor(new DMatrixRMaj(rows, cols, true, rowMajor));
+    }
+
+    /**
+     * A 1x1 tensor.
+     *
+     * @param value the value
+     * @return a new leaf tensor
+     */
+    public static Tensor scalar(double value) {
+        return of(1, 1, value);
+    }
+
+    /**
+     * A 1xn row vector.
+     *
+     * @param values the values; copied
+     * @return a new leaf tensor
+     */
+    public static Tensor row(double... values) {
+        return of(1, values.length, values);
+    }
+
+    /**
+     * An nx1 column vector.
+     *
+     * @param values the values; copied
+     * @return a new leaf tensor
+     */
+    public static Tensor column(double... values) {
+        return of(values.length, 1, values);
+    }
+
+    /**
+     * A tensor holding a copy of an EJML matrix.
+     *
+     * @param matrix the values; not modified
+     * @return a new leaf tensor
+     */
+    public static Tensor from(DMatrixRMaj matrix) {
+        Objects.requireNonNull(matrix, "matrix");
+        return new Tensor(matrix.copy());
+    }
+
+    /**
+     * A tensor of zeros.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @return a new leaf tensor
+     */
+    public static Tensor zeros(int rows, int cols) {
+        Shapes.checkSize(rows, cols);
+        return new Tensor(new DMatrixRMaj(rows, cols));
+    }
+
+    /**
+     * A tensor of ones.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @return a new leaf tensor
+     */
+    public static Tensor ones(int rows, int cols) {
+        return full(rows, cols, 1.0);
+    }
+
+    /**
+     * A tensor with every entry equal to {@code value}.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param value the value of every entry
+     * @return a new leaf tensor
+     */
+    public static Tensor full(int rows, int cols, double value) {
+        Shapes.checkSize(rows, cols);
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        m.fill(value);
+        return new Tensor(m);
+    }
+
+    /**
+     * Standard normal values, N(0, 1), drawn row by row with {@link Random#nextGaussian()}.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rng the source of randomness; advanced
+     * @return a new leaf tensor
+     */
+    public static Tensor randn(int rows, int cols, Random rng) {
+        Objects.requireNonNull(rng, "rng");
+        Shapes.checkSize(rows, cols);
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = rng.nextGaussian();
+        }
+        return new Tensor(m);
+    }
+
+    /**
+     * Uniform values in [0, 1), drawn row by row with {@link Random#nextDouble()}.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rng the source of randomness; advanced
+     * @return a new leaf tensor
+     */
+    public static Tensor rand(int rows, int cols, Random rng) {
+        Objects.requireNonNull(rng, "rng");
+        Shapes.checkSize(rows, cols);
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = rng.nextDouble();
+        }
+        return new Tensor(m);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** @return the number of rows */
+    public int rows() {
+        return data.numRows;
+    }
+
+    /** @return the number of columns */
+    public int cols() {
+        return data.numCols;
+    }
+
+    /** @return {@code rows() * cols()} */
+    public int numel() {
+        return data.numRows * data.numCols;
+    }
+
+    /**
+     * One value.
+     *
+     * @param row row index, from 0
+     * @param col column index, from 0
+     * @return the value at ({@code row}, {@code col})
+     * @throws IllegalArgumentException if an index is out of range
+     */
+    public double get(int row, int col) {
+        if (row < 0 || row >= rows() || col < 0 || col >= cols()) {
+            throw new IllegalArgumentException(
+                    "get: index (" + row + ", " + col + ") is out of range for shape " + Shapes.of(this));
+        }
+        return data.data[row * data.numCols + col];
+    }
+
+    /**
+     * The value of a 1x1 tensor.
+     *
+     * @return the only value
+     * @throws IllegalStateException if this tensor is not 1x1
+     */
+    public double item() {
+        if (numel() != 1 || rows() != 1) {
+            throw new IllegalStateException("item: only a 1x1 tensor has an item, this one is " + Shapes.of(this));
+        }
+        return data.data[0];
+    }
+
+    /** @return a copy of the values, one array per row */
+    public double[][] toArray() {
+        double[][] out = new double[rows()][cols()];
+        for (int i = 0; i < out.length; i++) {
+            System.arraycopy(data.data, i * cols(), out[i], 0, cols());
+        }
+        return out;
+    }
+
+    /** @return a copy of the values as an EJML matrix */
+    public DMatrixRMaj toMatrix() {
+        return data.copy();
+    }
+
+    /** @return the shape, the op that made this tensor, and the values (up to 6x6, then ellipses) */
+    @Override
+    public String toString() {
+        return TensorFormat.format(this);
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /** @return whether gradients are computed for this tensor */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Sets whether a leaf takes gradients, as {@code requires_grad_()}.
+     *
+     * @param requiresGrad the new flag
+     * @return this tensor
+     * @throws IllegalStateException if this tensor is not a leaf
+     */
+    public Tensor requiresGrad(boolean requiresGrad) {
+        if (!isLeaf()) {
+            throw new IllegalStateException("requiresGrad: only a leaf's flag can be changed; this tensor was made "
+                    + "by " + node.name + ". Use detach() to get a leaf with the same values");
+        }
+        this.requiresGrad = requiresGrad;
+        return this;
+    }
+
+    /** @return {@code true} if this tensor was not made by a recorded op (created, detached, or made under NoGrad) */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** @return the name of the op that made this tensor, or {@code null} for a leaf */
+    public String opName() {
+        return node == null ? null : node.name;
+    }
+
+    /**
+     * Backward from a 1x1 tensor, seeding its gradient with 1.
+     *
+     * @throws IllegalStateException if this tensor is not 1x1, does not require grad, or its graph was released
+     */
+    public void backward() {
+        if (rows() != 1 || cols() != 1) {
+            throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs; this "
+                    + "tensor is " + Shapes.of(this) + ", pass a gradient of that shape");
+        }
+        Backward.run(this, Tensor.scalar(1.0).data, false);
+    }
+
+    /**
+     * Backward seeded with {@code gradient}, releasing the graph's saved values afterwards.
+     *
+     * @param gradient the gradient of the final result with respect to this tensor, this tensor's shape; not modified
+     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalStateException if this tensor does not require grad or its graph was released
+     */
+    public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /**
+     * Backward seeded with {@code gradient}.
+     *
+     * @param gradient the gradient of the final result with respect to this tensor, this tensor's shape; not modified
+     * @param retainGraph keep the graph's saved values so that another backward can pass through it
+     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalStateException if this tensor does not require grad or its graph was released
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        Objects.requireNonNull(gradient, "gradient");
+        if (gradient.rows() != rows() || gradient.cols() != cols()) {
+            throw new IllegalArgumentException("backward: gradient has shape " + Shapes.of(gradient)
+                    + " but the tensor has shape " + Shapes.of(this));
+        }
+        Backward.run(this, gradient.data, retainGraph);
+    }
+
+    /**
+     * The gradient accumulated by backward passes: {@code null} until a backward reaches this tensor (a leaf, or a
+     * non-leaf after {@link #retainGrad()}).
+     *
+     * @return the gradient, this tensor's shape, or {@code null}
+     */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets the gradient back to {@code null}, as {@code zero_grad(set_to_none=True)}. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * Makes this non-leaf keep its gradient during backward (leaves always do).
+     *
+     * @return this tensor
+     * @throws IllegalStateException if this tensor does not require grad
+     */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad: can't retain the gradient of a tensor that does not require "
+                    + "grad");
+        }
+        if (!isLeaf()) {
+            retainsGrad = true;
+        }
+        return this;
+    }
+
+    boolean retainsGrad() {
+        return retainsGrad;
+    }
+
+    /** Adds {@code g} to the stored gradient (the engine's only write to it). */
+    void accumulateGrad(DMatrixRMaj g) {
+        if (grad == null) {
+            grad = new Tensor(g);
+        } else {
+            DMatrixRMaj sum = new DMatrixRMaj(g.numRows, g.numCols);
+            for (int i = 0; i < sum.data.length; i++) {
+                sum.data[i] = grad.data.data[i] + g.data[i];
+            }
+            grad = new Tensor(sum);
+        }
+    }
+
+    /**
+     * A leaf with the same values and no history. The values are copied from a leaf (whose values an optimizer may
+     * change in place) and shared with a non-leaf (whose values never change).
+     *
+     * @return a new leaf that does not require grad
+     */
+    public Tensor detach() {
+        return new Tensor(isLeaf() ? data.copy() : data);
+    }
+
+    /**
+     * Changes this leaf's values in place: the one path by which optimizers and {@code loadStateDict} update
+     * parameters. The update receives the row-major values (modified) and the row-major gradient (not modified;
+     * {@code null} when {@link #grad()} is null). Nothing is recorded in the graph.
+     *
+     * @param update the change to make
+     * @throws IllegalStateException if this tensor is not a leaf
+     */
+    public void updateInPlace(InPlaceUpdate update) {
+        Objects.requireNonNull(update, "update");
+        if (!isLeaf()) {
+            throw new IllegalStateException("updateInPlace: only a leaf's values can change; this tensor was made by "
+                    + node.name);
+        }
+        update.apply(data.data, grad == null ? null : grad.data.data);
+    }
+
+    /**
+     * A change to a leaf's values, given its gradient: see {@link Tensor#updateInPlace}.
+     */
+    @FunctionalInterface
+    public interface InPlaceUpdate {
+        /**
+         * Changes the values.
+         *
+         * @param values the row-major values; modified
+         * @param grad the row-major gradient, or {@code null}; not modified
+         */
+        void apply(double[] values, double[] grad);
+    }
+
+    // ---------------------------------------------------------------- binary ops
+
+    /**
+     * Elementwise sum with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this + other}, of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor add(Tensor other) {
+        return ArithmeticOps.add(this, other);
+    }
+
+    /**
+     * Adds a constant to every element.
+     *
+     * @param value the constant
+     * @return {@code this + value}
+     */
+    public Tensor add(double value) {
+        return ArithmeticOps.add(this, scalar(value));
+    }
+
+    /**
+     * Elementwise difference with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this - other}, of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor sub(Tensor other) {
+        return ArithmeticOps.sub(this, other);
+    }
+
+    /**
+     * Subtracts a constant from every element.
+     *
+     * @param value the constant
+     * @return {@code this - value}
+     */
+    public Tensor sub(double value) {
+        return ArithmeticOps.sub(this, scalar(value));
+    }
+
+    /**
+     * Elementwise product with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this ⊙ other}, of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor mul(Tensor other) {
+        return ArithmeticOps.mul(this, other);
+    }
+
+    /**
+     * Multiplies every element by a constant.
+     *
+     * @param value the constant
+     * @return {@code this * value}
+     */
+    public Tensor mul(double value) {
+        return ArithmeticOps.mul(this, scalar(value));
+    }
+
+    /**
+     * Elementwise quotient with broadcasting.
+     *
+     * @param other the divisor
+     * @return {@code this / other}, of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor div(Tensor other) {
+        return ArithmeticOps.div(this, other);
+    }
+
+    /**
+     * Divides every element by a constant.
+     *
+     * @param value the divisor
+     * @return {@code this / value}
+     */
+    public Tensor div(double value) {
+        return ArithmeticOps.div(this, scalar(value));
+    }
+
+    /**
+     * Matrix product.
+     *
+     * @param other the right factor, {@code cols() x k}
+     * @return {@code this · other}, {@code rows() x k}
+     * @throws IllegalArgumentException if {@code cols() != other.rows()}
+     */
+    public Tensor matmul(Tensor other) {
+        return MatrixOps.matmul(this, other);
+    }
+
+    /** @return the transpose, {@code cols() x rows()} */
+    public Tensor t() {
+        return MatrixOps.transpose(this);
+    }
+
+    // ---------------------------------------------------------------- unary ops
+
+    /** @return {@code -x} */
+    public Tensor neg() {
+        return UnaryOps.neg(this);
+    }
+
+    /** @return {@code e^x}; gradient {@code g·e^x} */
+    public Tensor exp() {
+        return UnaryOps.exp(this);
+    }
+
+    /** @return the natural logarithm; {@code log(0) = -inf}, {@code log(x < 0) = NaN}; gradient {@code g/x} */
+    public Tensor log() {
+        return UnaryOps.log(this);
+    }
+
+    /** @return the square root; gradient {@code g / (2·sqrt(x))} */
+    public Tensor sqrt() {
+        return UnaryOps.sqrt(this);
+    }
+
+    /** @return {@code |x|}; gradient {@code g·sgn(x)}, 0 at 0 */
+    public Tensor abs() {
+        return UnaryOps.abs(this);
+    }
+
+    /**
+     * Elementwise power with a constant exponent.
+     *
+     * @param exponent the exponent
+     * @return {@code x^exponent}; gradient {@code g·p·x^(p-1)} (0 when {@code p == 0})
+     */
+    public Tensor pow(double exponent) {
+        return UnaryOps.pow(this, exponent);
+    }
+
+    /** @return the logistic function {@code 1/(1+e^-x)}, computed without overflow */
+    public Tensor sigmoid() {
+        return UnaryOps.sigmoid(this);
+    }
+
+    /** @return the hyperbolic tangent; gradient {@code g·(1 - tanh²x)} */
+    public Tensor tanh() {
+        return UnaryOps.tanh(this);
+    }
+
+    /** @return {@code max(x, 0)}; gradient passes only where {@code x > 0} */
+    public Tensor relu() {
+        return UnaryOps.relu(this);
+    }
+
+    /** @return {@code log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)}, finite for any finite x */
+    public Tensor logSigmoid() {
+        return UnaryOps.logSigmoid(this);
+    }
+
+    /**
+     * Softplus with beta 1 and threshold 20, as {@code torch.nn.functional.softplus}.
+     *
+     * @return {@code log1p(e^x)}, or {@code x} itself where {@code x > 20}
+     */
+    public Tensor softplus() {
+        return UnaryOps.softplus(this);
+    }
+
+    /**
+     * Clamps every element into {@code [min, max]}.
+     *
+     * @param min the lower bound
+     * @param max the upper bound
+     * @return the clamped values; the gradient passes where {@code min <= x <= max}, bounds included
+     * @throws IllegalArgumentException if {@code min > max} or a bound is NaN
+     */
+    public Tensor clamp(double min, double max) {
+        return UnaryOps.clamp(this, min, max);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** @return the sum of all elements, 1x1 */
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    /** @return the mean of all elements, 1x1 (NaN for an empty tensor, as PyTorch) */
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    /**
+     * Sums along a dimension.
+     *
+     * @param dim 0 sums over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the sums
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor sum(int dim) {
+        return Reductions.sum(this, dim);
+    }
+
+    /**
+     * Means along a dimension.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the means
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor mean(int dim) {
+        return Reductions.mean(this, dim);
+    }
+
+    /**
+     * Maxima along a dimension; the gradient goes to the first maximal element of each row or column.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the maxima (NaN where a NaN is present)
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1, or that dimension is empty
+     */
+    public Tensor max(int dim) {
+        return Reductions.max(this, dim);
+    }
+
+    /**
+     * {@code log(Σ exp(x))} along a dimension, computed after subtracting the maximum so nothing overflows.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the log-sum-exp values
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor logSumExp(int dim) {
+        return Reductions.logSumExp(this, dim);
+    }
+
+    /**
+     * Softmax along a dimension: {@code exp(x - max) / Σ exp(x - max)}.
+     *
+     * @param dim 1 normalises each row, 0 each column
+     * @return probabilities of this tensor's shape
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax(this, dim);
+    }
+
+    /**
+     * Log-softmax along a dimension: {@code x - max - log Σ exp(x - max)}, never {@code log(softmax(x))}.
+     *
+     * @param dim 1 normalises each row, 0 each column
+     * @return log-probabilities of this tensor's shape
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.logSoftmax(this, dim);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ejgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A central-difference gradient check of every differentiable op, including every broadcast pattern, driven through
+ * a non-trivial upstream gradient: each op's output is multiplied by a fixed random G (values in [0.5, 1.5)) and
+ * squared before summing, so a wrong per-element rule cannot hide behind a sum of ones.
+ */
+class GradCheckOpsTest {
+
+    private static final Random RNG = new Random(7);
+
+    /** Values kept away from kinks (0, clamp bounds) so central differences are valid. */
+    private static Tensor away(int rows, int cols) {
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            double m = 0.3 + 1.5 * RNG.nextDouble();
+            v[i] = RNG.nextBoolean() ? m : -m;
+        }
+        return Tensor.of(rows, cols, v).requiresGrad(true);
+    }
+
+    private static Tensor positive(int rows, int cols) {
+        return Tensor.rand(rows, cols, RNG).add(0.5).detach().requiresGrad(true);
+    }
+
+    /** {@code sum((f(x) ⊙ G)²)}: the upstream gradient of f's output is 2·f(x)⊙G², not ones. */
+    private static Function<Tensor[], Tensor> driven(Function<Tensor[], Tensor> f) {
+        return xs -> {
+            Tensor y = f.apply(xs);
+            Tensor g = Tensor.rand(y.rows(), y.cols(), new Random(42)).add(0.5);
+            return y.mul(g).pow(2).sum();
+        };
+    }
+
+    static Stream<Arguments> unary() {
+        return Stream.of(
+                Arguments.of("neg", (UnaryOperator<Tensor>) Tensor::neg, away(3, 4)),
+                Arguments.of("exp", (UnaryOperator<Tensor>) Tensor::exp, away(3, 4)),
+                Arguments.of("log", (UnaryOperator<Tensor>) Tensor::log, positive(3, 4)),
+                Arguments.of("sqrt", (UnaryOperator<Tensor>) Tensor::sqrt, positive(3, 4)),
+                Arguments.of("abs", (UnaryOperator<Tensor>) Tensor::abs, away(3, 4)),
+                Arguments.of("pow 3", (UnaryOperator<Tensor>) x -> x.pow(3), away(3, 4)),
+                Arguments.of("pow -1.5", (UnaryOperator<Tensor>) x -> x.pow(-1.5), positive(3, 4)),
+                Arguments.of("pow 0", (UnaryOperator<Tensor>) x -> x.pow(0), away(3, 4)),
+                Arguments.of("sigmoid", (UnaryOperator<Tensor>) Tensor::sigmoid, away(3, 4)),
+                Arguments.of("tanh", (UnaryOperator<Tensor>) Tensor::tanh, away(3, 4)),
+                Arguments.of("relu", (UnaryOperator<Tensor>) Tensor::relu, away(3, 4)),
+                Arguments.of("logSigmoid", (UnaryOperator<Tensor>) Tensor::logSigmoid, away(3, 4)),
+                Arguments.of("softplus", (UnaryOperator<Tensor>) Tensor::softplus, away(3, 4)),
+                Arguments.of("clamp", (UnaryOperator<Tensor>) x -> x.clamp(-0.9, 1.1), away(3, 4)),
+                Arguments.of("t", (UnaryOperator<Tensor>) Tensor::t, away(3, 4)),
+                Arguments.of("sum", (UnaryOperator<Tensor>) Tensor::sum, away(3, 4)),
+                Arguments.of("mean", (UnaryOperator<Tensor>) Tensor::mean, away(3, 4)),
+                Arguments.of("sum dim 0", (UnaryOperator<Tensor>) x -> x.sum(0), away(3, 4)),
+                Arguments.of("sum dim 1", (UnaryOperator<Tensor>) x -> x.sum(1), away(3, 4)),
+                Arguments.of("mean dim 0", (UnaryOperator<Tensor>) x -> x.mean(0), away(3, 4)),
+                Arguments.of("mean dim 1", (UnaryOperator<Tensor>) x -> x.mean(1), away(3, 4)),
+                Arguments.of("max dim 0", (UnaryOperator<Tensor>) x -> x.max(0), away(3, 4)),
+                Arguments.of("max dim 1", (UnaryOperator<Tensor>) x -> x.max(1), away(3, 4)),
+                Arguments.of("logSumExp dim 0", (UnaryOperator<Tensor>) x -> x.logSumExp(0), away(3, 4)),
+                Arguments.of("logSumExp dim 1", (UnaryOperator<Tensor>) x -> x.logSumExp(1), away(3, 4)),
+                Arguments.of("softmax dim 0", (UnaryOperator<Tensor>) x -> x.softmax(0), away(3, 4)),
+                Arguments.of("softmax dim 1", (UnaryOperator<Tensor>) x -> x.softmax(1), away(3, 4)),
+                Arguments.of("logSoftmax dim 0", (UnaryOperator<Tensor>) x -> x.logSoftmax(0), away(3, 4)),
+                Arguments.of("logSoftmax dim 1", (UnaryOperator<Tensor>) x -> x.logSoftmax(1), away(3, 4)),
+                Arguments.of("add scalar", (UnaryOperator<Tensor>) x -> x.add(2.5), away(3, 4)),
+                Arguments.of("sub scalar", (UnaryOperator<Tensor>) x -> x.sub(2.5), away(3, 4)),
+                Arguments.of("mul scalar", (UnaryOperator<Tensor>) x -> x.mul(-1.5), away(3, 4)),
+                Arguments.of("div scalar", (UnaryOperator<Tensor>) x -> x.div(-1.5), away(3, 4)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unary")
+    void unaryOpPassesGradCheck(String name, UnaryOperator<Tensor> op, Tensor x) {
+        GradCheck.Result r = GradCheck.check(driven(xs -> op.apply(xs[0])), x);
+        assertTrue(r.passed(), r.toString());
+    }
+
+    /** Every broadcast pattern of the API, in both argument orders. */
+    static Stream<Arguments> binary() {
+        int[][][] shapes = {
+            {{3, 4}, {3, 4}}, {{3, 4}, {1, 4}}, {{3, 4}, {3, 1}}, {{3, 4}, {1, 1}}, {{3, 1}, {1, 4}},
+            {{1, 4}, {3, 4}}, {{3, 1}, {3, 4}}, {{1, 1}, {3, 4}}, {{1, 4}, {3, 1}}};
+        String[] ops = {"add", "sub", "mul", "div"};
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (String op : ops) {
+            for (int[][] s : shapes) {
+                String name = op + " " + s[0][0] + "x" + s[0][1] + " with " + s[1][0] + "x" + s[1][1];
+                b.add(Arguments.of(name, op, away(s[0][0], s[0][1]), away(s[1][0], s[1][1])));
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binary")
+    void binaryOpPassesGradCheckWithBroadcasting(String name, String op, Tensor a, Tensor b) {
+        Function<Tensor[], Tensor> f;
+        switch (op) {
+            case "add": f = xs -> xs[0].add(xs[1]); break;
+            case "sub": f = xs -> xs[0].sub(xs[1]); break;
+            case "mul": f = xs -> xs[0].mul(xs[1]); break;
+            default: f = xs -> xs[0].div(xs[1]);
+        }
+        GradCheck.Result r = GradCheck.check(driven(f), a, b);
+        assertTrue(r.passed(), r.toString());
+    }
+
+    static Stream<Arguments> matmuls() {
+        return Stream.of(
+                Arguments.of("3x4 · 4x2", away(3, 4), away(4, 2)),
+                Arguments.of("1x3 · 3x1", away(1, 3), away(3, 1)),
+                Arguments.of("4x1 · 1x3", away(4, 1), away(1, 3)));
+    }
+
+    @ParameterizedTest(name = "matmul {0}")
+    @MethodSource("matmuls")
+    void matmulPassesGradCheck(String name, Tensor a, Tensor b) {
+        GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmul(xs[1])), a, b);
+        assertTrue(r.passed(), r.toString());
+    }
+
+    @ParameterizedTest(name = "matmul {0}, only the right side requires grad")
+    @MethodSource("matmuls")
+    void matmulChecksOnlyTheInputsThatRequireGrad(String name, Tensor a, Tensor b) {
+        Tensor data = a.detach();
+        GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmul(xs[1])), data, b);
+        assertTrue(r.passed(), r.toString());
+    }
+}
