@@ -1,0 +1,117 @@
+package dev.ejgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.function.Executable;
+
+/** Every error path of core: the exception type, and a message that names the op and the shapes or values. */
+class ErrorsTest {
+
+    static Stream<Arguments> binaryOps() {
+        return Stream.of(
+                Arguments.of("add", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).add(b)),
+                Arguments.of("sub", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).sub(b)),
+                Arguments.of("mul", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).mul(b)),
+                Arguments.of("div", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).div(b)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binaryOps")
+    void binaryOpsNameTheOpAndBothShapes(String op, Function<Tensor, Tensor> f) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.apply(Tensor.zeros(2, 4)));
+        assertEquals(op + ": shapes 3x4 and 2x4 do not broadcast", e.getMessage());
+    }
+
+    @Test
+    void rowByColumnBroadcastsButMismatchedSidesDoNot() {
+        assertEquals(12, Tensor.zeros(3, 1).add(Tensor.zeros(1, 4)).numel());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(3, 2).add(Tensor.zeros(1, 4)));
+        assertTrue(e.getMessage().contains("3x2") && e.getMessage().contains("1x4"), e.getMessage());
+    }
+
+    @Test
+    void matmulNamesBothShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
+        assertEquals("matmul: shapes 2x3 and 4x5 cannot be multiplied (3 columns vs 4 rows)", e.getMessage());
+    }
+
+    @Test
+    void raggedRowsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.of(new double[][] {{1, 2}, {3}}));
+        assertTrue(e.getMessage().contains("ragged") && e.getMessage().contains("row 1 has 1"), e.getMessage());
+    }
+
+    @Test
+    void wrongValueCountIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(2, 3, 1, 2));
+        assertEquals("of: shape 2x3 needs 6 values, got 2", e.getMessage());
+    }
+
+    @Test
+    void negativeSizesAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(-1, 3));
+        assertTrue(e.getMessage().contains("-1x3"), e.getMessage());
+    }
+
+    static Stream<Arguments> dims() {
+        Tensor x = Tensor.zeros(2, 3);
+        return Stream.of(
+                Arguments.of("sum", (Executable) () -> x.sum(2)),
+                Arguments.of("mean", (Executable) () -> x.mean(-1)),
+                Arguments.of("max", (Executable) () -> x.max(2)),
+                Arguments.of("logSumExp", (Executable) () -> x.logSumExp(2)),
+                Arguments.of("softmax", (Executable) () -> x.softmax(2)),
+                Arguments.of("logSoftmax", (Executable) () -> x.logSoftmax(2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dims")
+    void badDimsNameTheOpAndTheDim(String op, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(op + ": dim must be 0") && e.getMessage().contains("got"),
+                e.getMessage());
+    }
+
+    @Test
+    void clampWithMinAboveMaxNamesBothBounds() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(1, 1).clamp(2, 1));
+        assertEquals("clamp: need min <= max, got min 2.0 and max 1.0", e.getMessage());
+    }
+
+    @Test
+    void maxOverAnEmptyDimensionIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).max(1));
+        assertTrue(e.getMessage().contains("2x0"), e.getMessage());
+    }
+
+    @Test
+    void getOutOfRangeNamesIndexAndShape() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).get(2, 0));
+        assertEquals("get: index (2, 0) is out of range for shape 2x3", e.getMessage());
+    }
+
+    @Test
+    void itemOnANonScalarIsAStateError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensor.zeros(2, 3).item());
+        assertTrue(e.getMessage().contains("2x3"), e.getMessage());
+    }
+
+    @Test
+    void nullArgumentsNameTheParameter() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Tensor.zeros(1, 1).add(null));
+        assertTrue(e.getMessage().contains("add"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> Tensor.randn(1, 1, null));
+    }
+}
