@@ -1,0 +1,145 @@
+package dev.ejgrad.nn;
+
+import dev.ejgrad.core.Tensor;
+import dev.ejgrad.nn.loss.BCELoss;
+import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
+import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import dev.ejgrad.nn.loss.KLDivLoss;
+import dev.ejgrad.nn.loss.MSELoss;
+import dev.ejgrad.nn.loss.NLLLoss;
+import java.util.Objects;
+
+/**
+ * Layers and losses as plain functions, with PyTorch's default options: the counterpart of
+ * {@code torch.nn.functional}. For other options use the loss classes of {@code dev.ejgrad.nn.loss}.
+ */
+public final class Functional {
+
+    private Functional() {
+    }
+
+    /**
+     * {@code x · weightᵀ + bias}, as {@code torch.nn.functional.linear}.
+     *
+     * @param x {@code N x in}
+     * @param weight {@code out x in}
+     * @param bias {@code 1 x out}, or {@code null}
+     * @return {@code N x out}
+     * @throws IllegalArgumentException if the widths do not agree
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(weight, "weight");
+        if (x.cols() != weight.cols()) {
+            throw new IllegalArgumentException("Linear: input of shape " + x.rows() + "x" + x.cols() + " has "
+                    + x.cols() + " features, but the layer takes " + weight.cols() + " (weight " + weight.rows() + "x"
+                    + weight.cols() + ")");
+        }
+        Tensor y = x.matmul(weight.t());
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * @param x any shape
+     * @return {@code max(x, 0)}
+     */
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    /**
+     * @param x any shape
+     * @return {@code 1 / (1 + e^-x)}
+     */
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /**
+     * @param x any shape
+     * @param dim 1 per row, 0 per column
+     * @return the softmax along {@code dim}
+     */
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    /**
+     * @param x any shape
+     * @param dim 1 per row, 0 per column
+     * @return the log-softmax along {@code dim}
+     */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return x.logSoftmax(dim);
+    }
+
+    /**
+     * @param logits {@code N x C}
+     * @param targets N class indices
+     * @return the mean cross-entropy, 1x1
+     * @see CrossEntropyLoss
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        return new CrossEntropyLoss().forward(logits, targets);
+    }
+
+    /**
+     * @param logits {@code N x C}
+     * @param probabilities {@code N x C} class probabilities
+     * @return the mean cross-entropy over rows, 1x1
+     * @see CrossEntropyLoss
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor probabilities) {
+        return new CrossEntropyLoss().forward(logits, probabilities);
+    }
+
+    /**
+     * @param logProbs {@code N x C} log-probabilities
+     * @param targets N class indices
+     * @return the mean negative log-likelihood, 1x1
+     * @see NLLLoss
+     */
+    public static Tensor nllLoss(Tensor logProbs, int[] targets) {
+        return new NLLLoss().forward(logProbs, targets);
+    }
+
+    /**
+     * @param probs {@code N x C} probabilities
+     * @param targets {@code N x C} in [0, 1]
+     * @return the mean binary cross-entropy, 1x1
+     * @see BCELoss
+     */
+    public static Tensor binaryCrossEntropy(Tensor probs, Tensor targets) {
+        return new BCELoss().forward(probs, targets);
+    }
+
+    /**
+     * @param logits {@code N x C}
+     * @param targets {@code N x C} in [0, 1]
+     * @return the mean binary cross-entropy on logits, 1x1
+     * @see BCEWithLogitsLoss
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
+        return new BCEWithLogitsLoss().forward(logits, targets);
+    }
+
+    /**
+     * @param input {@code N x C}
+     * @param target {@code N x C}
+     * @return the mean squared error, 1x1
+     * @see MSELoss
+     */
+    public static Tensor mseLoss(Tensor input, Tensor target) {
+        return new MSELoss().forward(input, target);
+    }
+
+    /**
+     * @param logProbs {@code N x C} log-probabilities
+     * @param target {@code N x C} probabilities
+     * @return the KL divergence with PyTorch's default MEAN reduction (divided by N·C), 1x1
+     * @see KLDivLoss
+     */
+    public static Tensor klDiv(Tensor logProbs, Tensor target) {
+        return new KLDivLoss().forward(logProbs, target);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.ejgrad.nn;
+
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A fully connected layer, {@code y = x · weightᵀ + bias}, as {@code torch.nn.Linear}.
+ *
+ * <p>Shape: input {@code N x in}, output {@code N x out}; weight {@code out x in}, bias {@code 1 x out}.
+ *
+ * <p>Init, as PyTorch's: weight and bias both uniform in {@code [-1/sqrt(in), 1/sqrt(in))} (Kaiming-uniform with
+ * {@code a = sqrt(5)} for the weight), drawn from the given {@link Random}, weight row by row, then bias.
+ */
+public final class Linear extends Module {
+
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /**
+     * A layer with bias, initialised from an unseeded {@link Random}; use
+     * {@link #Linear(int, int, boolean, Random)} for reproducible weights.
+     *
+     * @param in input features
+     * @param out output features
+     * @throws IllegalArgumentException if a size is not positive
+     */
+    public Linear(int in, int out) {
+        this(in, out, true, new Random());
+    }
+
+    /**
+     * A layer initialised from {@code rng}.
+     *
+     * @param in input features
+     * @param out output features
+     * @param bias whether the layer has a bias
+     * @param rng the source of the initial values; advanced
+     * @throws IllegalArgumentException if a size is not positive
+     */
+    public Linear(int in, int out, boolean bias, Random rng) {
+        Objects.requireNonNull(rng, "rng");
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Linear: in and out must be positive, got in=" + in + ", out=" + out);
+        }
+        double bound = 1 / Math.sqrt(in);
+        this.weight = registerParameter("weight", uniform(out, in, bound, rng));
+        this.bias = bias ? registerParameter("bias", uniform(1, out, bound, rng)) : null;
+    }
+
+    /**
+     * A layer whose parameters are copies of the given values.
+     *
+     * @param weight {@code out x in}; copied
+     * @param bias {@code 1 x out}, or {@code null} for no bias; copied
+     * @throws IllegalArgumentException if the bias is not {@code 1 x out}
+     */
+    public Linear(Tensor weight, Tensor bias) {
+        Objects.requireNonNull(weight, "weight");
+        if (bias != null && (bias.rows() != 1 || bias.cols() != weight.rows())) {
+            throw new IllegalArgumentException("Linear: bias must be 1x" + weight.rows() + " for a weight of shape "
+                    + weight.rows() + "x" + weight.cols() + ", got " + bias.rows() + "x" + bias.cols());
+        }
+        this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
+        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true));
+    }
+
+    private static Tensor uniform(int rows, int cols, double bound, Random rng) {
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -bound + 2 * bound * rng.nextDouble();
+        }
+        return Tensor.of(rows, cols, v).requiresGrad(true);
+    }
+
+    /** @return the weight parameter itself, {@code out x in} */
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** @return the bias parameter itself, {@code 1 x out}, or {@code null} */
+    public Tensor bias() {
+        return bias;
+    }
+
+    /** @return the number of input features */
+    public int inFeatures() {
+        return weight.cols();
+    }
+
+    /** @return the number of output features */
+    public int outFeatures() {
+        return weight.rows();
+    }
+
+    /**
+     * {@code x · weightᵀ + bias}.
+     *
+     * @param input {@code N x in}
+     * @return {@code N x out}
+     * @throws IllegalArgumentException if the input does not have {@code in} columns
+     */
+    @Override
+    public Tensor forward(Tensor input) {
+        return Functional.linear(input, weight, bias);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + inFeatures() + ", out_features=" + outFeatures() + ", bias=" + (bias != null);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.ejgrad.nn;
+
+import dev.ejgrad.core.Tensor;
+
+/** Applies max(x, 0), elementwise, as {@code torch.nn.ReLU}. Shape: any; output of the input's shape. */
+public final class ReLU extends Module {
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.relu();
+    }
+}

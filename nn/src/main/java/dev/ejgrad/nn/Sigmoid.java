@@ -1,0 +1,12 @@
+package dev.ejgrad.nn;
+
+import dev.ejgrad.core.Tensor;
+
+/** Applies the logistic function 1/(1+e^-x), elementwise, as {@code torch.nn.Sigmoid}. Shape: any; output of the input's shape. */
+public final class Sigmoid extends Module {
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.sigmoid();
+    }
+}

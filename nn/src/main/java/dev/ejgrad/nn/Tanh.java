@@ -1,0 +1,12 @@
+package dev.ejgrad.nn;
+
+import dev.ejgrad.core.Tensor;
+
+/** Applies the hyperbolic tangent, elementwise, as {@code torch.nn.Tanh}. Shape: any; output of the input's shape. */
+public final class Tanh extends Module {
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.tanh();
+    }
+}

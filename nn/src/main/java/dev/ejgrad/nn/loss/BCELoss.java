@@ -1,0 +1,117 @@
+package dev.ejgrad.nn.loss;
+
+import static dev.ejgrad.nn.loss.LossSupport.at;
+
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Binary cross-entropy between probabilities and targets in [0, 1], as {@code torch.nn.BCELoss}:
+ * {@code -w·(y·max(log p, -100) + (1-y)·max(log1p(-p), -100))}.
+ *
+ * <p>The clamp at -100 makes a wrong-side probability of exactly 0 or 1 cost 100 instead of infinity; the gradient
+ * is libtorch's {@code w·(p-y) / max(p·(1-p), ε)} with {@code ε = 1e-12} held as a float, so it stays finite. Where
+ * the clamp binds, that gradient no longer moves the loss: prefer {@link BCEWithLogitsLoss} on logits.
+ *
+ * <p>Shape: input and target {@code N x C}; weight broadcasts to it (NxC, 1xC, Nx1 or 1x1); output 1x1, or
+ * {@code N x C} for {@link Reduction#NONE}.
+ *
+ * <p>Immutable: each configuration method returns a new loss.
+ */
+public final class BCELoss {
+
+    private static final String NAME = "BCELoss";
+    /** libtorch's EPSILON, a float 1e-12 widened to double. */
+    private static final double EPSILON = (double) 1e-12f;
+
+    private final Tensor weight;
+    private final Reduction reduction;
+
+    /** PyTorch's defaults: no weight, MEAN. */
+    public BCELoss() {
+        this(null, Reduction.MEAN);
+    }
+
+    private BCELoss(Tensor weight, Reduction reduction) {
+        this.weight = weight;
+        this.reduction = reduction;
+    }
+
+    /**
+     * @param weight a weight that broadcasts to the input (copied); must not require grad
+     * @return this loss with element weights
+     */
+    public BCELoss weight(Tensor weight) {
+        return new BCELoss(LossSupport.constant(NAME, "weight", weight).detach(), reduction);
+    }
+
+    /**
+     * @param reduction NONE, MEAN or SUM
+     * @return this loss with that reduction
+     * @throws IllegalArgumentException for BATCHMEAN
+     */
+    public BCELoss reduction(Reduction reduction) {
+        return new BCELoss(weight, LossSupport.checkReduction(NAME, reduction, false));
+    }
+
+    /**
+     * @param input probabilities in [0, 1], {@code N x C}; not modified
+     * @param target targets in [0, 1], the input's shape; must not require grad
+     * @return the loss: 1x1, or {@code N x C} for NONE
+     * @throws IllegalArgumentException if the shapes differ, a probability or target is outside [0, 1] (or NaN), or
+     *     the weight does not broadcast unambiguously
+     */
+    public Tensor forward(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(target, "target");
+        LossSupport.checkSameShape(NAME, input, target);
+        LossSupport.checkTargetConstant(NAME, target);
+        if (weight != null) {
+            LossSupport.checkElementWeight(NAME, "weight", weight, input);
+        }
+        DMatrixRMaj p = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        checkUnit(p, "input", "probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
+        checkUnit(y, "target", "values in [0, 1]");
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        DMatrixRMaj losses = new DMatrixRMaj(n, c);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double l = (y.data[k] - 1) * Math.max(Math.log1p(-p.data[k]), -100)
+                        - y.data[k] * Math.max(Math.log(p.data[k]), -100);
+                losses.data[k] = w == null ? l : l * at(w, i, j);
+            }
+        }
+        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
+        return Autograd.op(NAME, out, input, g -> {
+            DMatrixRMaj grad = new DMatrixRMaj(n, c);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < c; j++) {
+                    int k = i * c + j;
+                    double up = reduction == Reduction.NONE ? g.data[k] : g.data[0];
+                    double d = up * (p.data[k] - y.data[k]) / Math.max((1 - p.data[k]) * p.data[k], EPSILON);
+                    if (w != null) {
+                        d *= at(w, i, j);
+                    }
+                    grad.data[k] = reduction == Reduction.MEAN ? d / (n * c) : d;
+                }
+            }
+            return grad;
+        });
+    }
+
+    private static void checkUnit(DMatrixRMaj m, String what, String expected) {
+        for (int k = 0; k < m.data.length; k++) {
+            double v = m.data[k];
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException(NAME + ": " + what + " must be " + expected + "; found " + v
+                        + " at (" + k / m.numCols + ", " + k % m.numCols + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ejgrad.nn.loss;
+
+import static dev.ejgrad.nn.loss.LossSupport.at;
+
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Binary cross-entropy on logits, as {@code torch.nn.BCEWithLogitsLoss}: one fused sigmoid+BCE node,
+ * {@code w·((1-y)·x - (1 + (pw-1)·y)·logσ(x))} with {@code logσ(x) = min(x, 0) - log1p(e^-|x|)}, exact and finite
+ * for logits of any size (±1000 included), where {@code BCELoss(sigmoid(x))} saturates.
+ *
+ * <p>Gradient: {@code w·((1 + (pw-1)·y)·σ(x) - pw·y)}, which is {@code w·(σ(x) - y)} without a positive weight.
+ *
+ * <p>Shape: input and target {@code N x C}; weight broadcasts to it (NxC, 1xC, Nx1 or 1x1); posWeight is 1xC (or
+ * 1x1), one per label, broadcast over rows; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
+ *
+ * <p>Immutable: each configuration method returns a new loss.
+ */
+public final class BCEWithLogitsLoss {
+
+    private static final String NAME = "BCEWithLogitsLoss";
+
+    private final Tensor weight;
+    private final Tensor posWeight;
+    private final Reduction reduction;
+
+    /** PyTorch's defaults: no weight, no positive weight, MEAN. */
+    public BCEWithLogitsLoss() {
+        this(null, null, Reduction.MEAN);
+    }
+
+    private BCEWithLogitsLoss(Tensor weight, Tensor posWeight, Reduction reduction) {
+        this.weight = weight;
+        this.posWeight = posWeight;
+        this.reduction = reduction;
+    }
+
+    /**
+     * @param weight a weight that broadcasts to the input (copied); must not require grad
+     * @return this loss with element weights
+     */
+    public BCEWithLogitsLoss weight(Tensor weight) {
+        return new BCEWithLogitsLoss(LossSupport.constant(NAME, "weight", weight).detach(), posWeight, reduction);
+    }
+
+    /**
+     * @param posWeight the weight of the positive term per label, 1xC or 1x1 (copied); must not require grad
+     * @return this loss with positive weights
+     * @throws IllegalArgumentException if it is not a single row
+     */
+    public BCEWithLogitsLoss posWeight(Tensor posWeight) {
+        Tensor pw = LossSupport.constant(NAME, "posWeight", posWeight);
+        if (pw.rows() != 1) {
+            throw new IllegalArgumentException(NAME + ": posWeight must be 1xC (one per label) or 1x1, got "
+                    + LossSupport.shape(pw));
+        }
+        return new BCEWithLogitsLoss(weight, pw.detach(), reduction);
+    }
+
+    /**
+     * @param reduction NONE, MEAN or SUM
+     * @return this loss with that reduction
+     * @throws IllegalArgumentException for BATCHMEAN
+     */
+    public BCEWithLogitsLoss reduction(Reduction reduction) {
+        return new BCEWithLogitsLoss(weight, posWeight, LossSupport.checkReduction(NAME, reduction, false));
+    }
+
+    /**
+     * @param input logits, {@code N x C}; not modified
+     * @param target targets in [0, 1], the input's shape; must not require grad
+     * @return the loss: 1x1, or {@code N x C} for NONE
+     * @throws IllegalArgumentException if the shapes differ, a target is outside [0, 1], or a weight does not
+     *     broadcast
+     */
+    public Tensor forward(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(target, "target");
+        LossSupport.checkSameShape(NAME, input, target);
+        LossSupport.checkTargetConstant(NAME, target);
+        if (weight != null) {
+            LossSupport.checkElementWeight(NAME, "weight", weight, input);
+        }
+        if (posWeight != null && posWeight.cols() != input.cols() && posWeight.cols() != 1) {
+            throw new IllegalArgumentException(NAME + ": posWeight must be 1x" + input.cols() + " or 1x1 for an input "
+                    + "of shape " + LossSupport.shape(input) + ", got " + LossSupport.shape(posWeight));
+        }
+        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        for (int k = 0; k < y.data.length; k++) {
+            if (!(y.data[k] >= 0 && y.data[k] <= 1)) {
+                throw new IllegalArgumentException(NAME + ": target must be in [0, 1]; found " + y.data[k] + " at ("
+                        + k / y.numCols + ", " + k % y.numCols + ")");
+            }
+        }
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
+        DMatrixRMaj losses = new DMatrixRMaj(n, c);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double xv = x.data[k];
+                double yv = y.data[k];
+                double logSigmoid = Math.min(xv, 0) - Math.log1p(Math.exp(-Math.abs(xv)));
+                if (pw != null) {
+                    logSigmoid *= (at(pw, 0, j) - 1) * yv + 1;
+                }
+                double l = (1 - yv) * xv - logSigmoid;
+                losses.data[k] = w == null ? l : l * at(w, i, j);
+            }
+        }
+        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
+        return Autograd.op(NAME, out, input, g -> {
+            DMatrixRMaj grad = new DMatrixRMaj(n, c);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < c; j++) {
+                    int k = i * c + j;
+                    double sigmoid = 1 / (1 + Math.exp(-x.data[k]));
+                    double d;
+                    if (pw == null) {
+                        d = sigmoid - y.data[k];
+                    } else {
+                        double t = at(pw, 0, j) * y.data[k];
+                        d = (t + 1 - y.data[k]) * sigmoid - t;
+                    }
+                    d *= reduction == Reduction.NONE ? g.data[k] : g.data[0];
+                    if (w != null) {
+                        d *= at(w, i, j);
+                    }
+                    grad.data[k] = reduction == Reduction.MEAN ? d / (n * c) : d;
+                }
+            }
+            return grad;
+        });
+    }
+}

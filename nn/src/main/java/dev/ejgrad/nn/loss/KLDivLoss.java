@@ -1,0 +1,92 @@
+package dev.ejgrad.nn.loss;
+
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Kullback-Leibler divergence of a target distribution from predicted log-probabilities, as
+ * {@code torch.nn.KLDivLoss}: elementwise {@code y·(log y - x)} (0 where {@code y = 0}), or
+ * {@code e^y·(y - x)} with {@code logTarget(true)}.
+ *
+ * <p>Reductions: {@link Reduction#BATCHMEAN} (sum / N) is the true KL divergence per example,
+ * {@code KL(p‖q) = Σ p·log(p/q)}; {@link Reduction#MEAN}, PyTorch's default, divides by every element (N·C) and so
+ * is the KL divergence divided by C. Because {@code H(p, q) = H(p) + KL(p‖q)} and {@code H(p)} does not depend on
+ * the model, minimising this is minimising cross-entropy with probability targets.
+ *
+ * <p>Shape: input and target {@code N x C}; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
+ *
+ * <p>Immutable: each configuration method returns a new loss.
+ */
+public final class KLDivLoss {
+
+    private static final String NAME = "KLDivLoss";
+
+    private final Reduction reduction;
+    private final boolean logTarget;
+
+    /** PyTorch's defaults: MEAN, target given as probabilities. */
+    public KLDivLoss() {
+        this(Reduction.MEAN, false);
+    }
+
+    private KLDivLoss(Reduction reduction, boolean logTarget) {
+        this.reduction = reduction;
+        this.logTarget = logTarget;
+    }
+
+    /**
+     * @param reduction NONE, MEAN, SUM or BATCHMEAN (the true KL divergence per example)
+     * @return this loss with that reduction
+     */
+    public KLDivLoss reduction(Reduction reduction) {
+        return new KLDivLoss(LossSupport.checkReduction(NAME, reduction, true), logTarget);
+    }
+
+    /**
+     * @param logTarget whether the target is given as log-probabilities
+     * @return this loss with that target form
+     */
+    public KLDivLoss logTarget(boolean logTarget) {
+        return new KLDivLoss(reduction, logTarget);
+    }
+
+    /**
+     * @param input log-probabilities, {@code N x C}; not modified
+     * @param target probabilities (or log-probabilities with {@code logTarget}), the input's shape; must not
+     *     require grad
+     * @return the loss: 1x1, or {@code N x C} for NONE
+     * @throws IllegalArgumentException if the shapes differ or the target requires grad
+     */
+    public Tensor forward(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(target, "target");
+        LossSupport.checkSameShape(NAME, input, target);
+        LossSupport.checkTargetConstant(NAME, target);
+        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj losses = new DMatrixRMaj(n, c);
+        for (int k = 0; k < losses.data.length; k++) {
+            double yv = y.data[k];
+            losses.data[k] = logTarget ? Math.exp(yv) * (yv - x.data[k]) : xlogy(yv) - yv * x.data[k];
+        }
+        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
+        return Autograd.op(NAME, out, input, g -> {
+            DMatrixRMaj grad = new DMatrixRMaj(n, c);
+            for (int k = 0; k < grad.data.length; k++) {
+                double yv = y.data[k];
+                double up = LossSupport.upstream(g, reduction, k, n, n * c);
+                grad.data[k] = -(logTarget ? Math.exp(yv) : yv) * up;
+            }
+            return grad;
+        });
+    }
+
+    /** {@code y·log y}, 0 at {@code y = 0} (as torch.xlogy), NaN for NaN. */
+    private static double xlogy(double y) {
+        return y == 0 ? 0 : y * Math.log(y);
+    }
+}

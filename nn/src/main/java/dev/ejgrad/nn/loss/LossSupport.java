@@ -1,0 +1,155 @@
+package dev.ejgrad.nn.loss;
+
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/** Checks and reductions shared by the losses, so that every loss validates and words its messages alike. */
+final class LossSupport {
+
+    private LossSupport() {
+    }
+
+    static String shape(Tensor t) {
+        return t.rows() + "x" + t.cols();
+    }
+
+    static Reduction checkReduction(String loss, Reduction r, boolean batchMeanAllowed) {
+        Objects.requireNonNull(r, "reduction");
+        if (r == Reduction.BATCHMEAN && !batchMeanAllowed) {
+            throw new IllegalArgumentException(loss + ": reduction BATCHMEAN is only defined for KLDivLoss; use MEAN");
+        }
+        return r;
+    }
+
+    /** A constant option tensor (a weight): must not require grad, since no gradient flows into it. */
+    static Tensor constant(String loss, String what, Tensor t) {
+        Objects.requireNonNull(t, what);
+        if (t.requiresGrad()) {
+            throw new IllegalArgumentException(loss + ": " + what + " requires grad, but no gradient flows into it; "
+                    + "pass " + what + ".detach()");
+        }
+        return t;
+    }
+
+    static void checkTargetConstant(String loss, Tensor target) {
+        if (target.requiresGrad()) {
+            throw new IllegalArgumentException(loss + ": the target requires grad, but this loss computes no gradient "
+                    + "for its target; pass target.detach()");
+        }
+    }
+
+    static void checkSameShape(String loss, Tensor input, Tensor target) {
+        if (input.rows() != target.rows() || input.cols() != target.cols()) {
+            throw new IllegalArgumentException(loss + ": target shape " + shape(target)
+                    + " must equal input shape " + shape(input));
+        }
+    }
+
+    /** A 1xC class weight against an NxC input. */
+    static void checkClassWeight(String loss, Tensor weight, Tensor input) {
+        if (weight != null && (weight.rows() != 1 || weight.cols() != input.cols())) {
+            throw new IllegalArgumentException(loss + ": weight must be 1x" + input.cols() + " (one per class) for an "
+                    + "input of shape " + shape(input) + ", got " + shape(weight));
+        }
+    }
+
+    /** Class-index targets: one per row, each a class or the ignore index. */
+    static void checkClassTargets(String loss, Tensor input, int[] target, int ignoreIndex) {
+        Objects.requireNonNull(target, "target");
+        if (target.length != input.rows()) {
+            throw new IllegalArgumentException(loss + ": expected " + input.rows() + " targets (one per row of the "
+                    + shape(input) + " input), got " + target.length);
+        }
+        int classes = input.cols();
+        for (int i = 0; i < target.length; i++) {
+            int t = target[i];
+            if (t != ignoreIndex && (t < 0 || t >= classes)) {
+                throw new IllegalArgumentException(loss + ": Target " + t + " is out of bounds (row " + i + ", "
+                        + classes + " classes" + (t < 0 ? "; the ignore index is " + ignoreIndex : "") + ")");
+            }
+        }
+    }
+
+    /**
+     * An elementwise weight that broadcasts to the input: NxC, 1xC, Nx1 or 1x1. A 1xN row on an NxN input is
+     * refused: it would be taken per column, but a user with N examples may well have meant per row.
+     */
+    static void checkElementWeight(String loss, String what, Tensor weight, Tensor input) {
+        int r = weight.rows();
+        int c = weight.cols();
+        boolean fits = (r == input.rows() || r == 1) && (c == input.cols() || c == 1);
+        if (!fits) {
+            throw new IllegalArgumentException(loss + ": " + what + " of shape " + shape(weight)
+                    + " does not broadcast to the input shape " + shape(input) + " (use NxC, 1xC, Nx1 or 1x1)");
+        }
+        if (r == 1 && c > 1 && input.rows() == input.cols()) {
+            throw new IllegalArgumentException(loss + ": " + what + " of shape " + shape(weight) + " on a square "
+                    + shape(input) + " input is ambiguous (per class or per example?); expand it to " + shape(input)
+                    + ", or use " + input.rows() + "x1 for per-example weights");
+        }
+    }
+
+    /** The value of an element of a matrix broadcast to {@code rows x cols}, at row-major index {@code (i, j)}. */
+    static double at(DMatrixRMaj m, int i, int j) {
+        return m.data[(m.numRows == 1 ? 0 : i) * m.numCols + (m.numCols == 1 ? 0 : j)];
+    }
+
+    static DMatrixRMaj values(Tensor t) {
+        return Autograd.valuesOf(t);
+    }
+
+    /** Row-wise log-softmax values, computed by core without recording a graph. */
+    static DMatrixRMaj logSoftmaxValues(Tensor logits) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return Autograd.valuesOf(logits.logSoftmax(1));
+        }
+    }
+
+    static DMatrixRMaj scalar(double v) {
+        DMatrixRMaj m = new DMatrixRMaj(1, 1);
+        m.data[0] = v;
+        return m;
+    }
+
+    /**
+     * Reduces elementwise losses: NONE keeps them, SUM adds them, MEAN divides the sum by the element count and
+     * BATCHMEAN by the row count.
+     */
+    static DMatrixRMaj reduce(DMatrixRMaj losses, Reduction r) {
+        if (r == Reduction.NONE) {
+            return losses;
+        }
+        double s = 0;
+        for (double v : losses.data) {
+            s += v;
+        }
+        switch (r) {
+            case SUM:
+                return scalar(s);
+            case MEAN:
+                return scalar(s / losses.getNumElements());
+            default:
+                return scalar(s / losses.numRows);
+        }
+    }
+
+    /**
+     * The upstream gradient of one element: g itself for NONE, the scalar g for SUM, g divided by the element count
+     * (MEAN) or the row count (BATCHMEAN).
+     */
+    static double upstream(DMatrixRMaj g, Reduction r, int index, int rows, int elements) {
+        switch (r) {
+            case NONE:
+                return g.data[index];
+            case SUM:
+                return g.data[0];
+            case MEAN:
+                return g.data[0] / elements;
+            default:
+                return g.data[0] / rows;
+        }
+    }
+}

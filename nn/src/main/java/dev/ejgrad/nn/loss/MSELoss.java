@@ -1,0 +1,61 @@
+package dev.ejgrad.nn.loss;
+
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+
+/**
+ * Mean squared error, as {@code torch.nn.MSELoss}: {@code (input - target)²}, reduced. Built from core ops, so the
+ * target may require grad too (its gradient is the negative of the input's).
+ *
+ * <p>Minimising it is maximising the likelihood of a Gaussian with fixed variance around the input.
+ *
+ * <p>Shape: input and target {@code N x C}; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
+ *
+ * <p>Immutable: each configuration method returns a new loss.
+ */
+public final class MSELoss {
+
+    private static final String NAME = "MSELoss";
+
+    private final Reduction reduction;
+
+    /** PyTorch's default: MEAN. */
+    public MSELoss() {
+        this(Reduction.MEAN);
+    }
+
+    private MSELoss(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
+    /**
+     * @param reduction NONE, MEAN or SUM
+     * @return this loss with that reduction
+     * @throws IllegalArgumentException for BATCHMEAN
+     */
+    public MSELoss reduction(Reduction reduction) {
+        return new MSELoss(LossSupport.checkReduction(NAME, reduction, false));
+    }
+
+    /**
+     * @param input predictions, {@code N x C}; not modified
+     * @param target targets, the input's shape; not modified
+     * @return the loss: 1x1, or {@code N x C} for NONE
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public Tensor forward(Tensor input, Tensor target) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(target, "target");
+        LossSupport.checkSameShape(NAME, input, target);
+        Tensor diff = input.sub(target);
+        Tensor squared = diff.mul(diff);
+        switch (reduction) {
+            case NONE:
+                return squared;
+            case SUM:
+                return squared.sum();
+            default:
+                return squared.mean();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ejgrad.nn.loss;
+
+import static dev.ejgrad.nn.loss.LossSupport.checkClassTargets;
+import static dev.ejgrad.nn.loss.LossSupport.checkClassWeight;
+
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Tensor;
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Negative log-likelihood of class indices given log-probabilities, as {@code torch.nn.NLLLoss}:
+ * row i contributes {@code -w[t_i]·input[i, t_i]}; MEAN divides by {@code Σ w[t_i]} over the rows not ignored (NaN,
+ * with a zero gradient, when every row is ignored).
+ *
+ * <p>The input must be log-probabilities, e.g. from {@link dev.ejgrad.core.Tensor#logSoftmax(int)};
+ * {@code NLLLoss(logSoftmax(z)) = CrossEntropyLoss(z)}.
+ *
+ * <p>Shape: input {@code N x C}; target {@code int[N]}; output 1x1, or {@code N x 1} for {@link Reduction#NONE}.
+ *
+ * <p>Immutable: each configuration method returns a new loss.
+ */
+public final class NLLLoss {
+
+    private static final String NAME = "NLLLoss";
+
+    private final Tensor weight;
+    private final int ignoreIndex;
+    private final Reduction reduction;
+
+    /** PyTorch's defaults: no weight, ignore index -100, MEAN. */
+    public NLLLoss() {
+        this(null, -100, Reduction.MEAN);
+    }
+
+    private NLLLoss(Tensor weight, int ignoreIndex, Reduction reduction) {
+        this.weight = weight;
+        this.ignoreIndex = ignoreIndex;
+        this.reduction = reduction;
+    }
+
+    /**
+     * @param weight a 1xC weight per class (copied); must not require grad
+     * @return this loss with class weights
+     */
+    public NLLLoss weight(Tensor weight) {
+        Tensor w = LossSupport.constant(NAME, "weight", weight);
+        if (w.rows() != 1) {
+            throw new IllegalArgumentException(NAME + ": weight must be a 1xC row (one per class), got "
+                    + LossSupport.shape(w));
+        }
+        return new NLLLoss(w.detach(), ignoreIndex, reduction);
+    }
+
+    /**
+     * @param ignoreIndex a target value whose rows contribute nothing
+     * @return this loss with that ignore index
+     */
+    public NLLLoss ignoreIndex(int ignoreIndex) {
+        return new NLLLoss(weight, ignoreIndex, reduction);
+    }
+
+    /**
+     * @param reduction NONE, MEAN or SUM
+     * @return this loss with that reduction
+     * @throws IllegalArgumentException for BATCHMEAN
+     */
+    public NLLLoss reduction(Reduction reduction) {
+        return new NLLLoss(weight, ignoreIndex, LossSupport.checkReduction(NAME, reduction, false));
+    }
+
+    /**
+     * @param input {@code N x C} log-probabilities; not modified
+     * @param target N class indices in {@code [0, C)}, or the ignore index
+     * @return the loss: 1x1, or {@code N x 1} for NONE
+     * @throws IllegalArgumentException if the target count is not N, a target is out of range, or the weight is not
+     *     1xC
+     */
+    public Tensor forward(Tensor input, int[] target) {
+        Objects.requireNonNull(input, "input");
+        checkClassTargets(NAME, input, target, ignoreIndex);
+        checkClassWeight(NAME, weight, input);
+        int n = input.rows();
+        int c = input.cols();
+        int[] t = target.clone();
+        DMatrixRMaj x = LossSupport.values(input);
+        double[] w = weight == null ? null : weight.toMatrix().data;
+        DMatrixRMaj rows = new DMatrixRMaj(n, 1);
+        double denominator = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] != ignoreIndex) {
+                double wt = w == null ? 1 : w[t[i]];
+                rows.data[i] = -wt * x.data[i * c + t[i]];
+                denominator += wt;
+            }
+        }
+        DMatrixRMaj out;
+        if (reduction == Reduction.NONE) {
+            out = rows;
+        } else {
+            double s = 0;
+            for (double v : rows.data) {
+                s += v;
+            }
+            out = LossSupport.scalar(reduction == Reduction.MEAN ? s / denominator : s);
+        }
+        double total = denominator;
+        return Autograd.op(NAME, out, input, g -> {
+            DMatrixRMaj grad = new DMatrixRMaj(n, c);
+            for (int i = 0; i < n; i++) {
+                if (t[i] == ignoreIndex) {
+                    continue;
+                }
+                double wt = w == null ? 1 : w[t[i]];
+                double up = reduction == Reduction.NONE ? g.data[i]
+                        : reduction == Reduction.SUM ? g.data[0] : g.data[0] / total;
+                grad.data[i * c + t[i]] = -wt * up;
+            }
+            return grad;
+        });
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ejgrad.optim;
+
+import dev.ejgrad.core.Tensor;
+import java.util.List;
+
+/**
+ * Adam with decoupled weight decay, with {@code torch.optim.AdamW}'s rule (Loshchilov and Hutter, "Decoupled Weight
+ * Decay Regularization", 2019): each step first multiplies the parameter by {@code 1 - lr·weightDecay}, then takes
+ * an Adam step on the plain gradient. Defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01, no amsgrad.
+ */
+public final class AdamW extends Adam {
+
+    /**
+     * @param params the parameters to update, leaves, each once
+     * @param lr learning rate, at least 0
+     * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative
+     */
+    public AdamW(List<Tensor> params, double lr) {
+        super("AdamW", params, lr, true, 0.01);
+    }
+
+    @Override
+    public AdamW betas(double beta1, double beta2) {
+        super.betas(beta1, beta2);
+        return this;
+    }
+
+    @Override
+    public AdamW eps(double eps) {
+        super.eps(eps);
+        return this;
+    }
+
+    @Override
+    public AdamW weightDecay(double weightDecay) {
+        super.weightDecay(weightDecay);
+        return this;
+    }
+
+    @Override
+    public AdamW amsgrad(boolean amsgrad) {
+        super.amsgrad(amsgrad);
+        return this;
+    }
+}

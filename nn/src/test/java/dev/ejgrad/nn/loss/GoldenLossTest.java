@@ -1,0 +1,96 @@
+package dev.ejgrad.nn.loss;
+
+import static dev.ejgrad.testing.Golden.assertClose;
+import static dev.ejgrad.testing.Golden.ints;
+import static dev.ejgrad.testing.Golden.number;
+import static dev.ejgrad.testing.Golden.tensor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ejgrad.core.Tensor;
+import dev.ejgrad.testing.Golden;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every loss case of the libtorch golden file: the value and the input gradient within 1e-12·max(1, |expected|). */
+class GoldenLossTest {
+
+    private static final String[] LOSSES = {"binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss",
+        "cross_entropy", "mse_loss", "kl_div"};
+
+    static Stream<Arguments> losses() {
+        return Golden.cases(LOSSES);
+    }
+
+    @Test
+    void theGoldenFileHasEveryLossCase() {
+        assertEquals(21 + 28 + 29 + 61 + 4 + 16, Golden.count(LOSSES));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("losses")
+    void lossMatchesLibtorch(String name, JsonNode c) {
+        JsonNode in = c.get("inputs");
+        JsonNode args = c.get("args");
+        Reduction reduction = Reduction.valueOf(args.get("reduction").asText().toUpperCase(Locale.ROOT));
+        Tensor input = tensor(in.get("input")).requiresGrad(true);
+        Tensor weight = in.has("weight") ? tensor(in.get("weight")) : null;
+        Tensor out;
+        switch (c.get("op").asText()) {
+            case "binary_cross_entropy": {
+                BCELoss loss = new BCELoss().reduction(reduction);
+                out = (weight == null ? loss : loss.weight(weight)).forward(input, tensor(in.get("target")));
+                break;
+            }
+            case "binary_cross_entropy_with_logits": {
+                BCEWithLogitsLoss loss = new BCEWithLogitsLoss().reduction(reduction);
+                if (weight != null) {
+                    loss = loss.weight(weight);
+                }
+                if (in.has("pos_weight")) {
+                    loss = loss.posWeight(tensor(in.get("pos_weight")));
+                }
+                out = loss.forward(input, tensor(in.get("target")));
+                break;
+            }
+            case "nll_loss": {
+                NLLLoss loss = new NLLLoss().reduction(reduction).ignoreIndex(args.get("ignore_index").asInt());
+                out = (weight == null ? loss : loss.weight(weight)).forward(input, ints(in.get("target")));
+                break;
+            }
+            case "cross_entropy": {
+                CrossEntropyLoss loss = new CrossEntropyLoss().reduction(reduction)
+                        .labelSmoothing(number(args.get("label_smoothing")));
+                if (weight != null) {
+                    loss = loss.weight(weight);
+                }
+                if ("probabilities".equals(args.get("target_kind").asText())) {
+                    out = loss.forward(input, tensor(in.get("target")));
+                } else {
+                    out = loss.ignoreIndex(args.get("ignore_index").asInt()).forward(input, ints(in.get("target")));
+                }
+                break;
+            }
+            case "mse_loss":
+                out = new MSELoss().reduction(reduction).forward(input, tensor(in.get("target")));
+                break;
+            case "kl_div":
+                out = new KLDivLoss().reduction(reduction).logTarget(args.get("log_target").asBoolean())
+                        .forward(input, tensor(in.get("target")));
+                break;
+            default:
+                throw new AssertionError("no mapping for " + c.get("op"));
+        }
+        assertClose(name + " output", c.get("output"), out);
+        if (c.has("grad_output")) {
+            out.backward(tensor(c.get("grad_output")));
+        } else {
+            out.backward();
+        }
+        assertClose(name + " grad input", c.get("grad_input"), input.grad());
+    }
+}
