@@ -73,8 +73,8 @@ public final class BCELoss {
         }
         DMatrixRMaj p = LossSupport.values(input);
         DMatrixRMaj y = LossSupport.values(target);
-        checkUnit(p, "input", "probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
-        checkUnit(y, "target", "values in [0, 1]");
+        LossSupport.checkUnitInterval(NAME, p, "input must be probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
+        LossSupport.checkUnitInterval(NAME, y, "target must be values in [0, 1]");
         int n = input.rows();
         int c = input.cols();
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
@@ -105,13 +105,4 @@ public final class BCELoss {
         });
     }
 
-    private static void checkUnit(DMatrixRMaj m, String what, String expected) {
-        for (int k = 0; k < m.data.length; k++) {
-            double v = m.data[k];
-            if (!(v >= 0 && v <= 1)) {
-                throw new IllegalArgumentException(NAME + ": " + what + " must be " + expected + "; found " + v
-                        + " at (" + k / m.numCols + ", " + k % m.numCols + ")");
-            }
-        }
-    }
 }

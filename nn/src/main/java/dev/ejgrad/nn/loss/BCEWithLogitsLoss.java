@@ -90,12 +90,7 @@ public final class BCEWithLogitsLoss {
         }
         DMatrixRMaj x = LossSupport.values(input);
         DMatrixRMaj y = LossSupport.values(target);
-        for (int k = 0; k < y.data.length; k++) {
-            if (!(y.data[k] >= 0 && y.data[k] <= 1)) {
-                throw new IllegalArgumentException(NAME + ": target must be in [0, 1]; found " + y.data[k] + " at ("
-                        + k / y.numCols + ", " + k % y.numCols + ")");
-            }
-        }
+        LossSupport.checkUnitInterval(NAME, y, "target must be in [0, 1]");
         int n = input.rows();
         int c = input.cols();
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);

@@ -48,6 +48,17 @@ final class LossSupport {
         }
     }
 
+    /** Every value in [0, 1] (NaN fails), else a message naming the first offender and its position. */
+    static void checkUnitInterval(String loss, DMatrixRMaj m, String what) {
+        for (int k = 0; k < m.data.length; k++) {
+            double v = m.data[k];
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException(loss + ": " + what + "; found " + v + " at (" + k / m.numCols + ", "
+                        + k % m.numCols + ")");
+            }
+        }
+    }
+
     /** A 1xC class weight against an NxC input. */
     static void checkClassWeight(String loss, Tensor weight, Tensor input) {
         if (weight != null && (weight.rows() != 1 || weight.cols() != input.cols())) {
