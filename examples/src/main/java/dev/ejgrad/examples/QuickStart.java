@@ -13,16 +13,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /**
  * A complete training loop: an MLP learns XOR-like quadrants (a problem no linear model solves) with
  * cross-entropy and Adam, then its weights go to a safetensors file and back.
  *
- * <p>Run it with {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=dev.ejgrad.examples.QuickStart}.
+ * <p>Run it with {@code mvn -q -pl examples -am compile exec:java -Dexec.args="quickstart"}.
  */
-public final class QuickStart {
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "A complete training loop: an MLP, cross-entropy, Adam, and weights saved and reloaded.")
+public final class QuickStart implements Callable<Integer> {
 
-    private QuickStart() {
+    @Override
+    public Integer call() throws IOException {
+        main(new String[0]);
+        return 0;
     }
 
     /**

@@ -69,6 +69,18 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aSavedFileHasOrdinaryPermissionsAndAReplacedOneKeepsItsOwn() throws IOException {
+        Path f = dir.resolve("p.safetensors");
+        SafeTensors.save(mlp(1).stateDict(), f);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        SafeTensors.save(mlp(2).stateDict(), f);
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void biasesAreWrittenOneDimensionalAsPyTorchHoldsThem() throws IOException {
         Path f = dir.resolve("m.safetensors");
         SafeTensors.save(mlp(1).stateDict(), f);

@@ -1,0 +1,91 @@
+package dev.ejgrad.examples;
+
+import dev.ejgrad.examples.data.Mnist;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code mnist} subcommand: train an MLP on MNIST and save its weights and a chart. */
+@Command(name = "mnist", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP (784-256-10, ReLU, cross-entropy) on MNIST.",
+            "Without --data or --download it uses the 2,000/500 subset shipped with the examples."})
+final class MnistCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the four MNIST IDX files (.gz or not).")
+    Path data;
+
+    @Option(names = "--download", paramLabel = "DIR",
+            description = "Download the four files into DIR (verified by checksum), then train on them.")
+    Path download;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.1 for sgd).")
+    Double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights and the shuffling.")
+    long seed;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training and N/4 test images.")
+    Integer limit;
+
+    @Option(names = "--out", defaultValue = "target/ejgrad-mnist", paramLabel = "DIR",
+            description = "Where to write the weights and the chart (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 1 || batchSize < 1 || hidden < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--epochs, --batch-size and --hidden must be at least 1");
+        }
+        Mnist mnist;
+        String source;
+        if (download != null) {
+            mnist = Mnist.download(download, Mnist.MIRRORS);
+            source = "MNIST downloaded to " + download;
+        } else if (data != null) {
+            mnist = Mnist.fromDirectory(data);
+            source = "MNIST from " + data;
+        } else {
+            mnist = Mnist.embedded();
+            source = "embedded MNIST subset";
+        }
+        if (limit != null) {
+            mnist = mnist.limit(limit, Math.max(1, limit / 4));
+        }
+        MnistTraining.Settings s = new MnistTraining.Settings();
+        s.epochs = epochs;
+        s.batchSize = batchSize;
+        s.hidden = hidden;
+        s.optimizer = MnistTraining.OptimizerKind.valueOf(optimizer.toUpperCase(Locale.ROOT));
+        s.lr = lr == null ? Double.NaN : lr;
+        s.momentum = momentum;
+        s.seed = seed;
+        s.out = out;
+        s.progressBar = System.console() != null;
+        System.out.printf("%s: %,d training and %,d test images; MLP 784-%d-10, %s lr %s, batch %d, seed %d%n",
+                source, mnist.trainSize(), mnist.testSize(), hidden, optimizer, s.learningRate(), batchSize, seed);
+        MnistTraining.Result r = MnistTraining.run(mnist, s, (epoch, total, loss, accuracy, speed) ->
+                System.out.printf("epoch %d/%d  loss %.4f  test accuracy %.2f%%%n", epoch, total, loss,
+                        100 * accuracy));
+        System.out.println("weights: " + r.weights);
+        System.out.println("chart:   " + r.chart);
+        return 0;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ejgrad.examples;
+
+import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.Tensor;
+import dev.ejgrad.examples.data.Mnist;
+import dev.ejgrad.nn.Linear;
+import dev.ejgrad.nn.ReLU;
+import dev.ejgrad.nn.SafeTensors;
+import dev.ejgrad.nn.Sequential;
+import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import dev.ejgrad.optim.Adam;
+import dev.ejgrad.optim.Optimizer;
+import dev.ejgrad.optim.SGD;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains an MLP (784-hidden-10, ReLU) on MNIST with cross-entropy, then saves its weights and a chart. Seeded: the
+ * same settings give the same numbers.
+ */
+final class MnistTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MnistTraining.class);
+
+    /** Which optimizer to train with. */
+    enum OptimizerKind { ADAM, SGD }
+
+    /** The settings of a run. */
+    static final class Settings {
+        int epochs = 5;
+        int batchSize = 128;
+        int hidden = 256;
+        OptimizerKind optimizer = OptimizerKind.ADAM;
+        double lr = Double.NaN;      // NaN: 1e-3 for Adam, 0.1 for SGD
+        double momentum = 0.9;
+        long seed = 1;
+        Path out = Path.of("target", "ejgrad-mnist");
+        boolean progressBar;
+
+        double learningRate() {
+            return Double.isNaN(lr) ? (optimizer == OptimizerKind.ADAM ? 1e-3 : 0.1) : lr;
+        }
+    }
+
+    /** What a run produced. */
+    static final class Result {
+        final List<Double> losses = new ArrayList<>();
+        final List<Double> accuracies = new ArrayList<>();
+        Path weights;
+        Path chart;
+    }
+
+    /** A line per epoch, for the caller to print. */
+    interface EpochListener {
+        void epoch(int epoch, int epochs, double loss, double accuracy, double samplesPerSecond);
+    }
+
+    private MnistTraining() {
+    }
+
+    static Result run(Mnist data, Settings s, EpochListener listener) throws IOException {
+        Random rng = new Random(s.seed);
+        Sequential model = new Sequential(new Linear(data.features(), s.hidden, true, rng), new ReLU(),
+                new Linear(s.hidden, 10, true, rng));
+        Optimizer opt = s.optimizer == OptimizerKind.ADAM
+                ? new Adam(model.parameters(), s.learningRate())
+                : new SGD(model.parameters(), s.learningRate()).momentum(s.momentum);
+        CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        Random shuffle = new Random(s.seed + 1);
+        int n = data.trainSize();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Result result = new Result();
+        for (int epoch = 1; epoch <= s.epochs; epoch++) {
+            shuffle(order, shuffle);
+            int steps = (n + s.batchSize - 1) / s.batchSize;
+            double sum = 0;
+            long start = System.nanoTime();
+            try (ProgressBar bar = s.progressBar ? bar(epoch, s.epochs, steps) : null) {
+                for (int k = 0; k < steps; k++) {
+                    int from = k * s.batchSize;
+                    int to = Math.min(n, from + s.batchSize);
+                    opt.zeroGrad();
+                    Tensor loss = lossFn.forward(model.forward(data.trainBatch(order, from, to)),
+                            data.trainLabels(order, from, to));
+                    loss.backward();
+                    opt.step();
+                    sum += loss.item() * (to - from);
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format(" loss %.4f, %,.0f samples/s", sum / to,
+                                to / ((System.nanoTime() - start) / 1e9)));
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double accuracy = accuracy(model, data);
+            result.losses.add(sum / n);
+            result.accuracies.add(accuracy);
+            if (!s.progressBar) {
+                LOG.info("epoch {}/{}: {} steps in {} s, {} samples/s", epoch, s.epochs, steps,
+                        String.format("%.1f", seconds), String.format("%,.0f", n / seconds));
+            }
+            listener.epoch(epoch, s.epochs, sum / n, accuracy, n / seconds);
+        }
+        Files.createDirectories(s.out);
+        result.weights = s.out.resolve("mnist-mlp.safetensors");
+        SafeTensors.save(model.stateDict(), result.weights);
+        result.chart = s.out.resolve("mnist-training.png");
+        chart(result, result.chart);
+        return result;
+    }
+
+    private static ProgressBar bar(int epoch, int epochs, int steps) {
+        return new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
+    }
+
+    private static void shuffle(int[] a, Random rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** The fraction of test images whose largest logit is at their label. */
+    static double accuracy(Sequential model, Mnist data) {
+        int[] labels = data.testLabels();
+        int correct = 0;
+        try (NoGrad scope = NoGrad.enter()) {
+            for (int from = 0; from < labels.length; from += 1000) {
+                int to = Math.min(labels.length, from + 1000);
+                Tensor logits = model.forward(data.testBatch(from, to));
+                for (int i = 0; i < to - from; i++) {
+                    int best = 0;
+                    for (int c = 1; c < logits.cols(); c++) {
+                        if (logits.get(i, c) > logits.get(i, best)) {
+                            best = c;
+                        }
+                    }
+                    correct += best == labels[from + i] ? 1 : 0;
+                }
+            }
+        }
+        return (double) correct / labels.length;
+    }
+
+    private static void chart(Result r, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        double[] epochs = new double[r.losses.size()];
+        double[] loss = new double[epochs.length];
+        double[] acc = new double[epochs.length];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = i + 1;
+            loss[i] = r.losses.get(i);
+            acc[i] = 100 * r.accuracies.get(i);
+        }
+        XYChart chart = new XYChartBuilder().width(800).height(480).title("MNIST MLP with ejgrad")
+                .xAxisTitle("epoch").build();
+        XYSeries l = chart.addSeries("training loss", epochs, loss);
+        l.setYAxisGroup(0);
+        XYSeries a = chart.addSeries("test accuracy (%)", epochs, acc);
+        a.setYAxisGroup(1);
+        chart.setYAxisGroupTitle(0, "cross-entropy");
+        chart.setYAxisGroupTitle(1, "accuracy (%)");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ejgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Each lesson's claim, asserted on the numbers it prints. */
+class LessonsTest {
+
+    @Test
+    void crossEntropyIsTheNegativeLogLikelihoodAndItsGradientIsSoftmaxMinusOneHot() {
+        WhyCrossEntropy.Result r = WhyCrossEntropy.compute();
+        assertEquals(-Math.log(0.5), r.crossEntropy, 1e-15);
+        assertEquals(0.5, r.likelihood, 1e-15);
+        assertEquals(-Math.log(r.likelihood), r.lossFromLogits, 1e-15);
+        double[] expected = {0.2, 0.3, -0.5};
+        for (int k = 0; k < 3; k++) {
+            assertEquals(expected[k], r.autograd[k], 1e-15, "softmax - one-hot at " + k);
+        }
+        assertTrue(r.lossAfterStep < r.lossFromLogits, "one gradient step lowers the loss");
+        for (double[] row : r.bernoulli) {
+            assertEquals(row[3], row[4], 1e-15, "BCE is the Bernoulli negative log-likelihood");
+        }
+    }
+
+    @Test
+    void theFusedAndComposedLossesAgreeUntilTheComposedOneSaturates() {
+        FourLosses.Result r = FourLosses.compute();
+        assertEquals(r.nllOfLogSoftmax, r.crossEntropy, 1e-15);
+        assertTrue(r.softmaxGradDiff < 1e-15);
+        assertEquals(r.bceOfSigmoid, r.bceWithLogits, 1e-14);
+        assertTrue(r.sigmoidGradDiff < 1e-12);
+        for (double[] row : r.extreme) {
+            double z = row[0];
+            assertEquals(z + Math.log1p(Math.exp(-z)), row[1], 1e-12 * z, "fused loss is softplus(z) at z = " + z);
+            assertEquals(1 / (1 + Math.exp(-z)), row[3], 1e-15, "fused gradient is sigmoid(z)");
+            if (z >= 40) {
+                assertEquals(100, row[2], 0, "the composed loss clamps at 100");
+                assertEquals(0, row[4], 0, "and passes no gradient");
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyIsEntropyPlusKlSoBothTrainTheSameWeights() {
+        KlVsCrossEntropy.Result r = KlVsCrossEntropy.compute();
+        assertEquals(r.crossEntropy, r.entropy + r.kl, 1e-14);
+        assertTrue(r.maxGradDiff < 1e-15, "gradients: " + r.maxGradDiff);
+        assertTrue(r.maxWeightDiff < 1e-12, "weights after training: " + r.maxWeightDiff);
+        assertEquals(r.ceAfter - r.entropy, r.klAfter, 1e-12);
+        assertTrue(r.ceAfter < r.crossEntropy);
+    }
+
+    @Test
+    void aNetworkWithNoHiddenLayerReachesTheNewtonSolution() throws Exception {
+        LogisticRegression.Result r = LogisticRegression.compute();
+        assertTrue(r.binary.distance < 1e-8, "logistic: " + r.binary.distance);
+        assertTrue(r.multinomial.distance < 1e-8, "softmax: " + r.multinomial.distance);
+        assertTrue(r.binary.accuracy > 0.95);
+        assertTrue(r.multinomial.accuracy > 0.9);
+    }
+
+    @Test
+    void sigmoidHeadsBeatASoftmaxHeadWhenLabelsCoOccur() throws Exception {
+        Multilabel.Result r = Multilabel.compute(Path.of("../../shared/data/multilabel-emotions"));
+        assertTrue(r.trueLabelsPerExample > 1.5, "labels co-occur: " + r.trueLabelsPerExample);
+        assertEquals(1.0, r.softmax.labelsPerExample, 0, "a softmax head names one label");
+        assertTrue(r.sigmoid.macroF1 > r.softmax.macroF1 + 0.1,
+                r.sigmoid.macroF1 + " vs " + r.softmax.macroF1);
+        assertTrue(r.sigmoid.hamming < r.softmax.hamming, r.sigmoid.hamming + " vs " + r.softmax.hamming);
+    }
+
+    @Test
+    void minimisingMseIsMaximisingTheGaussianLikelihood() {
+        MseAsLikelihood.Result r = MseAsLikelihood.compute();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(r.normalEquations[i], r.byMse[i], 1e-9, "MSE fit, parameter " + i);
+            assertEquals(r.normalEquations[i], r.byLikelihood[i], 1e-9, "likelihood fit, parameter " + i);
+        }
+        assertEquals(r.meanSquaredResidual, r.sigma2Likelihood, 1e-9, "σ² is the mean squared residual");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ejgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+
+    @Test
+    void helpListsEverySubcommand() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("--help"));
+        for (String name : new String[] {"mnist", "why-cross-entropy", "four-losses", "kl-vs-cross-entropy",
+            "logistic-regression", "multilabel", "mse-as-likelihood", "quickstart"}) {
+            assertTrue(out.toString().contains(name), name + " in\n" + out);
+        }
+    }
+
+    @Test
+    void aBadOptionIsReportedWithAnErrorCode() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("mnist", "--epochs", "many"));
+        assertTrue(err.toString().contains("--epochs"), err.toString());
+    }
+}
