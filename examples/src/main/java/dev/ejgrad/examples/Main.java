@@ -26,10 +26,15 @@ public final class Main implements Runnable {
      * @param args the subcommand and its options; none prints the usage
      */
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** @return the command line, with case-insensitive option values (adam, ADAM) */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override

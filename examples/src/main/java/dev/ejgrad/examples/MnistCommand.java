@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
             "Without --data or --download it uses the 2,000/500 subset shipped with the examples."})
 final class MnistCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Folder with the four MNIST IDX files (.gz or not).")
     Path data;
 
@@ -29,11 +32,16 @@ final class MnistCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "256", description = "Hidden units (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam",
+            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    MnistTraining.OptimizerKind optimizer;
 
     @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.1 for sgd).")
     Double lr;
+
+    @Option(names = "--lr-decay", defaultValue = "0.7",
+            description = "Learning rate multiplier per epoch (default: ${DEFAULT-VALUE}).")
+    double lrDecay;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -50,9 +58,9 @@ final class MnistCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || batchSize < 1 || hidden < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--epochs, --batch-size and --hidden must be at least 1");
+        if (epochs < 1 || batchSize < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--epochs, --batch-size and --hidden must be at least 1, and --lr-decay in (0, 1]");
         }
         Mnist mnist;
         String source;
@@ -73,14 +81,16 @@ final class MnistCommand implements Callable<Integer> {
         s.epochs = epochs;
         s.batchSize = batchSize;
         s.hidden = hidden;
-        s.optimizer = MnistTraining.OptimizerKind.valueOf(optimizer.toUpperCase(Locale.ROOT));
+        s.optimizer = optimizer;
+        s.lrDecay = lrDecay;
         s.lr = lr == null ? Double.NaN : lr;
         s.momentum = momentum;
         s.seed = seed;
         s.out = out;
         s.progressBar = System.console() != null;
-        System.out.printf("%s: %,d training and %,d test images; MLP 784-%d-10, %s lr %s, batch %d, seed %d%n",
-                source, mnist.trainSize(), mnist.testSize(), hidden, optimizer, s.learningRate(), batchSize, seed);
+        System.out.printf("%s: %,d training and %,d test images%nMLP 784-%d-10, %s lr %s (x%s per epoch), batch %d, "
+                + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), hidden,
+                optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batchSize, seed);
         MnistTraining.Result r = MnistTraining.run(mnist, s, (epoch, total, loss, accuracy, speed) ->
                 System.out.printf("epoch %d/%d  loss %.4f  test accuracy %.2f%%%n", epoch, total, loss,
                         100 * accuracy));

@@ -46,6 +46,7 @@ final class MnistTraining {
         OptimizerKind optimizer = OptimizerKind.ADAM;
         double lr = Double.NaN;      // NaN: 1e-3 for Adam, 0.1 for SGD
         double momentum = 0.9;
+        double lrDecay = 0.7;
         long seed = 1;
         Path out = Path.of("target", "ejgrad-mnist");
         boolean progressBar;
@@ -87,6 +88,8 @@ final class MnistTraining {
         }
         Result result = new Result();
         for (int epoch = 1; epoch <= s.epochs; epoch++) {
+            // as PyTorch's MNIST example (StepLR, gamma 0.7): a smaller step each epoch settles the weights
+            opt.lr(s.learningRate() * Math.pow(s.lrDecay, epoch - 1));
             shuffle(order, shuffle);
             int steps = (n + s.batchSize - 1) / s.batchSize;
             double sum = 0;

@@ -13,7 +13,7 @@ class MainTest {
     @Test
     void helpListsEverySubcommand() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         assertEquals(0, cli.execute("--help"));
         for (String name : new String[] {"mnist", "why-cross-entropy", "four-losses", "kl-vs-cross-entropy",
@@ -25,9 +25,13 @@ class MainTest {
     @Test
     void aBadOptionIsReportedWithAnErrorCode() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("mnist", "--epochs", "many"));
         assertTrue(err.toString().contains("--epochs"), err.toString());
+        assertEquals(2, cli.execute("mnist", "--optimizer", "rmsprop"));
+        assertTrue(err.toString().contains("rmsprop") && err.toString().contains("ADAM"), err.toString());
+        assertEquals(2, cli.execute("mnist", "--lr-decay", "1.5"));
+        assertTrue(err.toString().contains("--lr-decay in (0, 1]"), err.toString());
     }
 }

@@ -21,7 +21,7 @@ public class Adam implements Optimizer {
 
     private final String name;
     private final List<Tensor> params;
-    private final double lr;
+    private double lr;
     private final boolean decoupled;
     private double beta1 = 0.9;
     private double beta2 = 0.999;
@@ -53,6 +53,24 @@ public class Adam implements Optimizer {
         m = new double[n][];
         v = new double[n][];
         vMax = new double[n][];
+    }
+
+    /**
+     * Changes the learning rate, e.g. from a schedule between epochs (as setting {@code param_groups[0]["lr"]}).
+     * The moments and step counts are kept.
+     *
+     * @param lr learning rate, at least 0
+     * @return this optimizer
+     * @throws IllegalArgumentException if lr is negative or NaN
+     */
+    public Adam lr(double lr) {
+        this.lr = Parameters.checkLr(name, lr);
+        return this;
+    }
+
+    /** @return the learning rate */
+    public double lr() {
+        return lr;
     }
 
     /**

@@ -20,6 +20,12 @@ public final class AdamW extends Adam {
     }
 
     @Override
+    public AdamW lr(double lr) {
+        super.lr(lr);
+        return this;
+    }
+
+    @Override
     public AdamW betas(double beta1, double beta2) {
         super.betas(beta1, beta2);
         return this;

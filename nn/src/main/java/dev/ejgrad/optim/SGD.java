@@ -27,7 +27,7 @@ public final class SGD implements Optimizer {
 
     private final List<Tensor> params;
     private final double[][] buffers;
-    private final double lr;
+    private double lr;
     private double momentum;
     private double dampening;
     private double weightDecay;
@@ -42,6 +42,23 @@ public final class SGD implements Optimizer {
         this.params = Parameters.check(NAME, params);
         this.lr = Parameters.checkLr(NAME, lr);
         this.buffers = new double[this.params.size()][];
+    }
+
+    /**
+     * Changes the learning rate, e.g. from a schedule between epochs (as setting {@code param_groups[0]["lr"]}).
+     *
+     * @param lr learning rate, at least 0
+     * @return this optimizer
+     * @throws IllegalArgumentException if lr is negative or NaN
+     */
+    public SGD lr(double lr) {
+        this.lr = Parameters.checkLr(NAME, lr);
+        return this;
+    }
+
+    /** @return the learning rate */
+    public double lr() {
+        return lr;
     }
 
     /**

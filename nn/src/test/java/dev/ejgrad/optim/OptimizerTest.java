@@ -34,6 +34,23 @@ class OptimizerTest {
     }
 
     @Test
+    void theLearningRateCanBeScheduledAndKeepsTheState() {
+        Tensor p = Tensor.row(1).requiresGrad(true);
+        SGD sgd = new SGD(List.of(p), 0.1).momentum(0.5);
+        p.mul(2).sum().backward();
+        sgd.step();                                   // buffer 2, p = 1 - 0.1·2
+        assertEquals(0.8, p.item(), 1e-15);
+        Optimizer same = sgd.lr(0.01);
+        assertEquals(sgd, same);
+        assertEquals(0.01, sgd.lr());
+        sgd.step();                                   // buffer 0.5·2 + 2 = 3, p = 0.8 - 0.01·3
+        assertEquals(0.77, p.item(), 1e-15);
+        assertEquals("Adam: Invalid learning rate: -1.0", rejects(() -> new Adam(params(), 0.1).lr(-1)));
+        AdamW w = new AdamW(params(), 0.1).lr(0.2);
+        assertEquals(0.2, w.lr());
+    }
+
+    @Test
     void nesterovNeedsMomentumAndNoDampeningAndChangesNothingWhenRejected() {
         Tensor p = Tensor.row(1, 2).requiresGrad(true);
         p.sum().backward();
