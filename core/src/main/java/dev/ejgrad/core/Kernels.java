@@ -12,9 +12,9 @@ import org.ejml.data.DMatrixRMaj;
  */
 interface Kernels {
 
-    /** The kernels in use. */
+    /** The kernels in use: the Vector API ones when {@code jdk.incubator.vector} is present, else plain Java. */
     static Kernels get() {
-        return JavaKernels.INSTANCE;
+        return KernelSelection.KERNELS;
     }
 
     /** {@code c = a · b}. */

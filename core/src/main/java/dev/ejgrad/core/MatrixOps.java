@@ -23,6 +23,20 @@ final class MatrixOps {
                 b, g -> product(a.cols(), g.numCols, gB -> k.multTransA(a.data, g, gB)));  // aᵀ · g
     }
 
+    static Tensor matmulT(Tensor a, Tensor b) {
+        Objects.requireNonNull(b, "matmulT: other");
+        if (a.cols() != b.cols()) {
+            throw new IllegalArgumentException("matmulT: shapes " + Shapes.of(a) + " and " + Shapes.of(b)
+                    + " cannot be multiplied as a·bᵀ (" + a.cols() + " columns vs " + b.cols() + " columns)");
+        }
+        Kernels k = Kernels.get();
+        DMatrixRMaj out = new DMatrixRMaj(a.rows(), b.rows());
+        k.multTransB(a.data, b.data, out);
+        return Autograd.op("matmulT", out,
+                a, g -> product(g.numRows, b.cols(), gA -> k.mult(g, b.data, gA)),           // g · b
+                b, g -> product(g.numCols, a.cols(), gB -> k.multTransA(g, a.data, gB)));    // gᵀ · a
+    }
+
     static Tensor transpose(Tensor a) {
         DMatrixRMaj out = new DMatrixRMaj(a.cols(), a.rows());
         Kernels.get().transpose(a.data, out);

@@ -532,6 +532,18 @@ public final class Tensor {
         return MatrixOps.matmul(this, other);
     }
 
+    /**
+     * Matrix product with the transpose of {@code other}, without forming the transpose: the product of a linear
+     * layer, {@code x · weightᵀ}, whose weight gradient comes out in the weight's own shape.
+     *
+     * @param other the right factor, {@code k x cols()}
+     * @return {@code this · otherᵀ}, {@code rows() x k}
+     * @throws IllegalArgumentException if {@code cols() != other.cols()}
+     */
+    public Tensor matmulT(Tensor other) {
+        return MatrixOps.matmulT(this, other);
+    }
+
     /** @return the transpose, {@code cols() x rows()} */
     public Tensor t() {
         return MatrixOps.transpose(this);

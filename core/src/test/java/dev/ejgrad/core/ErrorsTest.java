@@ -46,6 +46,14 @@ class ErrorsTest {
     }
 
     @Test
+    void matmulTNamesBothShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(2, 3).matmulT(Tensor.zeros(4, 5)));
+        assertEquals("matmulT: shapes 2x3 and 4x5 cannot be multiplied as a·bᵀ (3 columns vs 5 columns)",
+                e.getMessage());
+    }
+
+    @Test
     void raggedRowsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.of(new double[][] {{1, 2}, {3}}));

@@ -130,6 +130,14 @@ class GradCheckOpsTest {
         assertTrue(r.passed(), r.toString());
     }
 
+    @ParameterizedTest(name = "matmulT {0}")
+    @MethodSource("matmuls")
+    void matmulTPassesGradCheck(String name, Tensor a, Tensor b) {
+        Tensor bt = b.t().detach().requiresGrad(true);
+        GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmulT(xs[1])), a, bt);
+        assertTrue(r.passed(), r.toString());
+    }
+
     @ParameterizedTest(name = "matmul {0}, only the right side requires grad")
     @MethodSource("matmuls")
     void matmulChecksOnlyTheInputsThatRequireGrad(String name, Tensor a, Tensor b) {

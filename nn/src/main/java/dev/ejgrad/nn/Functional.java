@@ -35,7 +35,7 @@ public final class Functional {
                     + x.cols() + " features, but the layer takes " + weight.cols() + " (weight " + weight.rows() + "x"
                     + weight.cols() + ")");
         }
-        Tensor y = x.matmul(weight.t());
+        Tensor y = x.matmulT(weight);
         return bias == null ? y : y.add(bias);
     }
 

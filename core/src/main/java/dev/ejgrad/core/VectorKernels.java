@@ -1,0 +1,251 @@
+package dev.ejgrad.core;
+
+import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Kernels on the JDK Vector API ({@code jdk.incubator.vector}), used when that module is present.
+ *
+ * <p>The matrix products are one BLIS-style GEMM: {@code B} is packed into panels {@code NR} columns wide and
+ * {@code KC} deep, {@code A} into panels {@code MR} rows high, and a flat micro-kernel keeps an {@code MR x NR} tile
+ * of {@code C} in {@code 3·MR} vector registers while it walks {@code k}. Transposed operands are read transposed
+ * while packing, so no transpose is ever materialised. Large products are split over column ranges of {@code C}, one
+ * range per thread; every element is summed in the same order whatever the split, so results do not depend on the
+ * thread count.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 4;
+    private static final int NR = 3 * L;
+    private static final int KC = 256;
+    private static final int MC = 128;
+    /** Below this many multiply-adds a product stays on the calling thread. */
+    private static final long PARALLEL_WORK = 1L << 20;
+
+    /** Packing buffers, one pair per thread, grown as needed and reused: a product allocates nothing. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    private final Workers workers;
+
+    VectorKernels(Workers workers) {
+        this.workers = workers;
+    }
+
+    static String describe() {
+        return "Vector API, " + S.vectorBitSize() + "-bit vectors (" + L + " doubles), " + MR + "x" + NR + " tile";
+    }
+
+    @Override
+    public void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        gemm(false, false, a.numRows, b.numCols, a.numCols, a.data, b.data, c.data);
+    }
+
+    @Override
+    public void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        gemm(true, false, a.numCols, b.numCols, a.numRows, a.data, b.data, c.data);
+    }
+
+    @Override
+    public void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        gemm(false, true, a.numRows, b.numRows, a.numCols, a.data, b.data, c.data);
+    }
+
+    /**
+     * {@code C (m x n) = op(A) · op(B)} with {@code op(A)} {@code m x k} and {@code op(B)} {@code k x n}; A is stored
+     * {@code k x m} when {@code ta}, B {@code n x k} when {@code tb}; all row-major and dense.
+     */
+    private void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b, double[] c) {
+        Arrays.fill(c, 0, m * n, 0.0);
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Math.min(workers.threads(), (n + NR - 1) / NR);
+        if (threads <= 1) {
+            gemmColumns(ta, tb, m, n, k, a, b, c, 0, n);
+            return;
+        }
+        int panels = (n + NR - 1) / NR;
+        workers.run(threads, t -> {
+            int from = Math.min(n, panels * t / threads * NR);
+            int to = Math.min(n, panels * (t + 1) / threads * NR);
+            if (from < to) {
+                gemmColumns(ta, tb, m, n, k, a, b, c, from, to);
+            }
+        });
+    }
+
+    /** The columns {@code [j0, j1)} of C. */
+    private static void gemmColumns(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b, double[] c,
+            int j0, int j1) {
+        int width = j1 - j0;
+        int panelsN = (width + NR - 1) / NR;
+        double[][] scratch = SCRATCH.get();
+        int needB = panelsN * NR * KC;
+        int needA = ((Math.min(MC, m) + MR - 1) / MR) * MR * KC;
+        if (scratch[0].length < needB) {
+            scratch[0] = new double[needB];
+        }
+        if (scratch[1].length < needA) {
+            scratch[1] = new double[needA];
+        }
+        double[] bp = scratch[0];
+        double[] ap = scratch[1];
+        double[] tile = new double[MR * NR];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packB(tb, n, k, b, pc, kc, j0, width, bp);
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                packA(ta, m, k, a, ic, mc, pc, kc, ap);
+                for (int jp = 0; jp < panelsN; jp++) {
+                    int j = j0 + jp * NR;
+                    int nr = Math.min(NR, j1 - j);
+                    for (int ip = 0; ip < mc; ip += MR) {
+                        int mr = Math.min(MR, mc - ip);
+                        micro(kc, ap, ip * kc, bp, jp * NR * kc, c, (ic + ip) * n + j, n, mr, nr, tile);
+                    }
+                }
+            }
+        }
+    }
+
+    /** B's rows {@code [pc, pc+kc)}, columns {@code [j0, j0+width)}, as panels {@code kc x NR}, zero-padded. */
+    private static void packB(boolean tb, int n, int k, double[] b, int pc, int kc, int j0, int width, double[] bp) {
+        int panels = (width + NR - 1) / NR;
+        for (int jp = 0; jp < panels; jp++) {
+            int base = jp * NR * kc;
+            int j = j0 + jp * NR;
+            int nr = Math.min(NR, j0 + width - j);
+            for (int p = 0; p < kc; p++) {
+                int o = base + p * NR;
+                if (tb) {
+                    for (int jj = 0; jj < nr; jj++) {
+                        bp[o + jj] = b[(j + jj) * k + pc + p];
+                    }
+                } else {
+                    System.arraycopy(b, (pc + p) * n + j, bp, o, nr);
+                }
+                for (int jj = nr; jj < NR; jj++) {
+                    bp[o + jj] = 0;
+                }
+            }
+        }
+    }
+
+    /** A's rows {@code [ic, ic+mc)}, columns {@code [pc, pc+kc)}, as panels {@code kc x MR}, zero-padded. */
+    private static void packA(boolean ta, int m, int k, double[] a, int ic, int mc, int pc, int kc, double[] ap) {
+        for (int ip = 0; ip < mc; ip += MR) {
+            int base = ip * kc;
+            int mr = Math.min(MR, mc - ip);
+            for (int p = 0; p < kc; p++) {
+                int o = base + p * MR;
+                for (int ii = 0; ii < MR; ii++) {
+                    int i = ic + ip + ii;
+                    ap[o + ii] = ii >= mr ? 0 : ta ? a[(pc + p) * m + i] : a[i * k + pc + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C[ci.., ..] += Ap · Bp} for one {@code MR x NR} tile; flat, so that every vector stays in a register.
+     */
+    private static void micro(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int ci, int ldc,
+            int mr, int nr, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c02 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c12 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c22 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c32 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, bp, bo + 2 * L);
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ao]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
+            c02 = a0.lanewise(VectorOperators.FMA, b2, c02);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            c12 = a1.lanewise(VectorOperators.FMA, b2, c12);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
+            c22 = a2.lanewise(VectorOperators.FMA, b2, c22);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
+            c32 = a3.lanewise(VectorOperators.FMA, b2, c32);
+            ao += MR;
+            bo += NR;
+        }
+        if (mr == MR && nr == NR) {
+            c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            c02.add(DoubleVector.fromArray(S, c, ci + 2 * L)).intoArray(c, ci + 2 * L);
+            c10.add(DoubleVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+            c11.add(DoubleVector.fromArray(S, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
+            c12.add(DoubleVector.fromArray(S, c, ci + ldc + 2 * L)).intoArray(c, ci + ldc + 2 * L);
+            c20.add(DoubleVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
+            c22.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+            c30.add(DoubleVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
+            c32.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+            return;
+        }
+        // an edge tile: spill to a small buffer and add only the part inside C
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c12.intoArray(tile, NR + 2 * L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        for (int i = 0; i < mr; i++) {
+            for (int j = 0; j < nr; j++) {
+                c[ci + i * ldc + j] += tile[i * NR + j];
+            }
+        }
+    }
+
+    @Override
+    public void map(DMatrixRMaj in, DoubleUnaryOperator f, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.map(in, f, out);
+    }
+
+    @Override
+    public void zip(DMatrixRMaj a, DMatrixRMaj b, DoubleBinaryOperator f, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.zip(a, b, f, out);
+    }
+
+    @Override
+    public void exp(DMatrixRMaj in, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.exp(in, out);
+    }
+
+    @Override
+    public void transpose(DMatrixRMaj a, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.transpose(a, out);
+    }
+}

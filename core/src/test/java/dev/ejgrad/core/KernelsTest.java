@@ -1,0 +1,91 @@
+package dev.ejgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernels in use against the plain-Java reference. Surefire runs this suite twice, with and without
+ * {@code jdk.incubator.vector}, so both paths are checked; where the fast kernels are present they must agree with
+ * the reference to 1e-12 and give bit-identical results on 1 and on 2 threads.
+ */
+class KernelsTest {
+
+    private static DMatrixRMaj random(int rows, int cols, long seed) {
+        Random rng = new Random(seed);
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = rng.nextGaussian();
+        }
+        return m;
+    }
+
+    /** Shapes around every blocking edge: tiles of 4 rows, panels of 12 or 24 columns, KC 256, MC 128. */
+    static Stream<Arguments> shapes() {
+        int[][] s = {{1, 1, 1}, {3, 5, 7}, {4, 24, 8}, {5, 25, 9}, {128, 256, 784}, {128, 10, 256}, {10, 256, 128},
+            {129, 97, 257}, {256, 784, 128}, {7, 1, 300}, {1, 300, 7}, {130, 50, 513}};
+        return Stream.of(s).map(x -> Arguments.of(x[0], x[1], x[2]));
+    }
+
+    private static void assertClose(DMatrixRMaj expected, DMatrixRMaj actual, String what) {
+        for (int i = 0; i < expected.data.length; i++) {
+            double e = expected.data[i];
+            assertEquals(e, actual.data[i], 1e-12 * Math.max(1, Math.abs(e)), what + " element " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{2} · {2}x{1}")
+    @MethodSource("shapes")
+    void allThreeProductsAgreeWithThePlainJavaReference(int m, int n, int k) {
+        Kernels fast = Kernels.get();
+        Kernels ref = JavaKernels.INSTANCE;
+        DMatrixRMaj a = random(m, k, 1);
+        DMatrixRMaj b = random(k, n, 2);
+        DMatrixRMaj at = random(k, m, 3);
+        DMatrixRMaj bt = random(n, k, 4);
+
+        DMatrixRMaj c1 = new DMatrixRMaj(m, n);
+        DMatrixRMaj c2 = new DMatrixRMaj(m, n);
+        c2.fill(123);   // kernels overwrite, they do not accumulate into stale values
+        ref.mult(a, b, c1);
+        fast.mult(a, b, c2);
+        assertClose(c1, c2, "a·b");
+        ref.multTransA(at, b, c1);
+        fast.multTransA(at, b, c2);
+        assertClose(c1, c2, "aᵀ·b");
+        ref.multTransB(a, bt, c1);
+        fast.multTransB(a, bt, c2);
+        assertClose(c1, c2, "a·bᵀ");
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        if (!(Kernels.get() instanceof VectorKernels)) {
+            assertTrue(KernelSelection.describe().startsWith("plain Java"));
+            return;   // the plain-Java path is single-threaded
+        }
+        VectorKernels one = new VectorKernels(new Workers(1));
+        VectorKernels two = new VectorKernels(new Workers(2));
+        DMatrixRMaj a = random(256, 784, 5);
+        DMatrixRMaj b = random(784, 300, 6);
+        DMatrixRMaj c1 = new DMatrixRMaj(256, 300);
+        DMatrixRMaj c2 = new DMatrixRMaj(256, 300);
+        one.mult(a, b, c1);
+        two.mult(a, b, c2);
+        assertArrayEquals(c1.data, c2.data, 0.0);
+    }
+
+    @Test
+    void theKernelsInUseAreTheOnesTheJvmAllows() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(module, Kernels.get() instanceof VectorKernels, KernelSelection.describe());
+    }
+}
