@@ -11,26 +11,26 @@ final class ArithmeticOps {
     }
 
     static Tensor add(Tensor a, Tensor b) {
-        DMatrixRMaj out = zip("add", a, b, Double::sum);
+        DMatrixRMaj out = binary("add", Kernels.Binary.ADD, a, b);
         return Autograd.op("add", out, a, g -> g, b, g -> g);
     }
 
     static Tensor sub(Tensor a, Tensor b) {
-        DMatrixRMaj out = zip("sub", a, b, (x, y) -> x - y);
+        DMatrixRMaj out = binary("sub", Kernels.Binary.SUB, a, b);
         return Autograd.op("sub", out, a, g -> g, b, g -> map(g, v -> -v));
     }
 
     static Tensor mul(Tensor a, Tensor b) {
-        DMatrixRMaj out = zip("mul", a, b, (x, y) -> x * y);
+        DMatrixRMaj out = binary("mul", Kernels.Binary.MUL, a, b);
         return Autograd.op("mul", out,
-                a, g -> zip(g, b.data, (gv, y) -> gv * y),
-                b, g -> zip(g, a.data, (gv, x) -> gv * x));
+                a, g -> binary(Kernels.Binary.MUL, g, b.data),
+                b, g -> binary(Kernels.Binary.MUL, g, a.data));
     }
 
     static Tensor div(Tensor a, Tensor b) {
-        DMatrixRMaj out = zip("div", a, b, (x, y) -> x / y);
+        DMatrixRMaj out = binary("div", Kernels.Binary.DIV, a, b);
         return Autograd.op("div", out,
-                a, g -> zip(g, b.data, (gv, y) -> gv / y),
+                a, g -> binary(Kernels.Binary.DIV, g, b.data),
                 // as ATen's div_tensor_other_backward: -g * ((a / b) / b)
                 b, g -> zip(g, out, b.data, (gv, q, y) -> -gv * (q / y)));
     }
@@ -39,11 +39,18 @@ final class ArithmeticOps {
         return Autograd.op("neg", map(a.data, v -> -v), a, g -> map(g, v -> -v));
     }
 
-    private static DMatrixRMaj zip(String op, Tensor a, Tensor b, DoubleBinaryOperator f) {
-        Objects.requireNonNull(b, op + ": other");
-        int[] shape = Broadcast.shape(op, a, b);
+    private static DMatrixRMaj binary(String name, Kernels.Binary op, Tensor a, Tensor b) {
+        Objects.requireNonNull(b, name + ": other");
+        int[] shape = Broadcast.shape(name, a, b);
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.data, b.data, f, out);
+        Kernels.get().binary(op, a.data, b.data, out);
+        return out;
+    }
+
+    /** {@code g op y} with {@code y} broadcast to {@code g}'s shape. */
+    private static DMatrixRMaj binary(Kernels.Binary op, DMatrixRMaj g, DMatrixRMaj y) {
+        DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numCols);
+        Kernels.get().binary(op, g, y, out);
         return out;
     }
 

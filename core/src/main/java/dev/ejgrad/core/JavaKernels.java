@@ -71,6 +71,60 @@ final class JavaKernels implements Kernels {
     }
 
     @Override
+    public void binary(Binary op, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out) {
+        double[] x = a.data;
+        double[] y = b.data;
+        double[] z = out.data;
+        int rows = out.numRows;
+        int cols = out.numCols;
+        boolean same = a.numRows == rows && a.numCols == cols && b.numRows == rows && b.numCols == cols;
+        if (same) {
+            int n = rows * cols;
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) { z[i] = x[i] + y[i]; } return;
+                case SUB: for (int i = 0; i < n; i++) { z[i] = x[i] - y[i]; } return;
+                case MUL: for (int i = 0; i < n; i++) { z[i] = x[i] * y[i]; } return;
+                default: for (int i = 0; i < n; i++) { z[i] = x[i] / y[i]; } return;
+            }
+        }
+        // a side of size 1 is read with stride 0
+        int xRow = a.numRows == 1 ? 0 : a.numCols;
+        int xCol = a.numCols == 1 ? 0 : 1;
+        int yRow = b.numRows == 1 ? 0 : b.numCols;
+        int yCol = b.numCols == 1 ? 0 : 1;
+        for (int i = 0; i < rows; i++) {
+            int xi = i * xRow;
+            int yi = i * yRow;
+            int o = i * cols;
+            switch (op) {
+                case ADD: for (int j = 0; j < cols; j++) { z[o + j] = x[xi + j * xCol] + y[yi + j * yCol]; } break;
+                case SUB: for (int j = 0; j < cols; j++) { z[o + j] = x[xi + j * xCol] - y[yi + j * yCol]; } break;
+                case MUL: for (int j = 0; j < cols; j++) { z[o + j] = x[xi + j * xCol] * y[yi + j * yCol]; } break;
+                default: for (int j = 0; j < cols; j++) { z[o + j] = x[xi + j * xCol] / y[yi + j * yCol]; } break;
+            }
+        }
+    }
+
+    @Override
+    public void relu(DMatrixRMaj in, DMatrixRMaj out) {
+        double[] x = in.data;
+        double[] z = out.data;
+        for (int i = 0; i < z.length; i++) {
+            z[i] = x[i] < 0 ? 0.0 : x[i];
+        }
+    }
+
+    @Override
+    public void reluBackward(DMatrixRMaj g, DMatrixRMaj out, DMatrixRMaj gradIn) {
+        double[] gv = g.data;
+        double[] r = out.data;
+        double[] z = gradIn.data;
+        for (int i = 0; i < z.length; i++) {
+            z[i] = r[i] > 0 ? gv[i] : 0.0;
+        }
+    }
+
+    @Override
     public void exp(DMatrixRMaj in, DMatrixRMaj out) {
         double[] src = in.data;
         double[] dst = out.data;

@@ -32,6 +32,18 @@ interface Kernels {
     /** {@code out = f(a, b)} with {@code a} and {@code b} broadcast to {@code out}'s shape. */
     void zip(DMatrixRMaj a, DMatrixRMaj b, DoubleBinaryOperator f, DMatrixRMaj out);
 
+    /** The four arithmetic ops, each with a loop of its own (a shared loop over a lambda would not inline). */
+    enum Binary { ADD, SUB, MUL, DIV }
+
+    /** {@code out = a op b} with {@code a} and {@code b} broadcast to {@code out}'s shape. */
+    void binary(Binary op, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out);
+
+    /** {@code out = max(in, 0)}, keeping -0.0 and NaN, as relu. */
+    void relu(DMatrixRMaj in, DMatrixRMaj out);
+
+    /** {@code out = out > 0 ? g : 0}: relu's backward, from its output. */
+    void reluBackward(DMatrixRMaj g, DMatrixRMaj out, DMatrixRMaj gradIn);
+
     /** {@code out[i] = exp(in[i])}. */
     void exp(DMatrixRMaj in, DMatrixRMaj out);
 

@@ -59,9 +59,15 @@ final class UnaryOps {
     }
 
     static Tensor relu(Tensor x) {
-        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch
-        DMatrixRMaj out = map(x.data, v -> v < 0 ? 0.0 : v);
-        return Autograd.op("relu", out, x, g -> zip(g, out, (gv, r) -> r > 0 ? gv : 0.0));
+        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch; the gradient passes where the output is > 0
+        Kernels k = Kernels.get();
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        k.relu(x.data, out);
+        return Autograd.op("relu", out, x, g -> {
+            DMatrixRMaj gx = new DMatrixRMaj(g.numRows, g.numCols);
+            k.reluBackward(g, out, gx);
+            return gx;
+        });
     }
 
     static Tensor logSigmoid(Tensor x) {

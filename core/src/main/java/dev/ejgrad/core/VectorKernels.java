@@ -62,8 +62,8 @@ final class VectorKernels implements Kernels {
      * {@code k x m} when {@code ta}, B {@code n x k} when {@code tb}; all row-major and dense.
      */
     private void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b, double[] c) {
-        Arrays.fill(c, 0, m * n, 0.0);
         if (m == 0 || n == 0 || k == 0) {
+            Arrays.fill(c, 0, m * n, 0.0);
             return;
         }
         int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Math.min(workers.threads(), (n + NR - 1) / NR);
@@ -109,7 +109,7 @@ final class VectorKernels implements Kernels {
                     int nr = Math.min(NR, j1 - j);
                     for (int ip = 0; ip < mc; ip += MR) {
                         int mr = Math.min(MR, mc - ip);
-                        micro(kc, ap, ip * kc, bp, jp * NR * kc, c, (ic + ip) * n + j, n, mr, nr, tile);
+                        micro(kc, ap, ip * kc, bp, jp * NR * kc, c, (ic + ip) * n + j, n, mr, nr, tile, pc == 0);
                     }
                 }
             }
@@ -123,17 +123,22 @@ final class VectorKernels implements Kernels {
             int base = jp * NR * kc;
             int j = j0 + jp * NR;
             int nr = Math.min(NR, j0 + width - j);
-            for (int p = 0; p < kc; p++) {
-                int o = base + p * NR;
-                if (tb) {
-                    for (int jj = 0; jj < nr; jj++) {
-                        bp[o + jj] = b[(j + jj) * k + pc + p];
+            if (tb) {
+                // B is stored n x k: read each of its rows contiguously, write the panel with stride NR
+                for (int jj = 0; jj < nr; jj++) {
+                    int src = (j + jj) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + jj] = b[src + p];
                     }
-                } else {
-                    System.arraycopy(b, (pc + p) * n + j, bp, o, nr);
                 }
-                for (int jj = nr; jj < NR; jj++) {
-                    bp[o + jj] = 0;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, (pc + p) * n + j, bp, base + p * NR, nr);
+                }
+            }
+            if (nr < NR) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(bp, base + p * NR + nr, base + (p + 1) * NR, 0.0);
                 }
             }
         }
@@ -144,21 +149,38 @@ final class VectorKernels implements Kernels {
         for (int ip = 0; ip < mc; ip += MR) {
             int base = ip * kc;
             int mr = Math.min(MR, mc - ip);
-            for (int p = 0; p < kc; p++) {
-                int o = base + p * MR;
-                for (int ii = 0; ii < MR; ii++) {
-                    int i = ic + ip + ii;
-                    ap[o + ii] = ii >= mr ? 0 : ta ? a[(pc + p) * m + i] : a[i * k + pc + p];
+            if (ta) {
+                // A is stored k x m: the MR values of one p are adjacent
+                for (int p = 0; p < kc; p++) {
+                    int src = (pc + p) * m + ic + ip;
+                    int o = base + p * MR;
+                    for (int ii = 0; ii < mr; ii++) {
+                        ap[o + ii] = a[src + ii];
+                    }
+                }
+            } else {
+                // A is stored m x k: read each of its rows contiguously
+                for (int ii = 0; ii < mr; ii++) {
+                    int src = (ic + ip + ii) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + ii] = a[src + p];
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0.0);
                 }
             }
         }
     }
 
     /**
-     * {@code C[ci.., ..] += Ap · Bp} for one {@code MR x NR} tile; flat, so that every vector stays in a register.
+     * {@code C[ci.., ..] += Ap · Bp} for one {@code MR x NR} tile ({@code =} on the first block of k, so C need not be
+     * zeroed); flat, so that every vector stays in a register.
      */
     private static void micro(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int ci, int ldc,
-            int mr, int nr, double[] tile) {
+            int mr, int nr, double[] tile, boolean first) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c02 = DoubleVector.zero(S);
@@ -194,6 +216,21 @@ final class VectorKernels implements Kernels {
             ao += MR;
             bo += NR;
         }
+        if (mr == MR && nr == NR && first) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c02.intoArray(c, ci + 2 * L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c12.intoArray(c, ci + ldc + 2 * L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c22.intoArray(c, ci + 2 * ldc + 2 * L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            c32.intoArray(c, ci + 3 * ldc + 2 * L);
+            return;
+        }
         if (mr == MR && nr == NR) {
             c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
             c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
@@ -224,7 +261,8 @@ final class VectorKernels implements Kernels {
         c32.intoArray(tile, 3 * NR + 2 * L);
         for (int i = 0; i < mr; i++) {
             for (int j = 0; j < nr; j++) {
-                c[ci + i * ldc + j] += tile[i * NR + j];
+                int o = ci + i * ldc + j;
+                c[o] = first ? tile[i * NR + j] : c[o] + tile[i * NR + j];
             }
         }
     }
@@ -237,6 +275,21 @@ final class VectorKernels implements Kernels {
     @Override
     public void zip(DMatrixRMaj a, DMatrixRMaj b, DoubleBinaryOperator f, DMatrixRMaj out) {
         JavaKernels.INSTANCE.zip(a, b, f, out);
+    }
+
+    @Override
+    public void binary(Binary op, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.binary(op, a, b, out);
+    }
+
+    @Override
+    public void relu(DMatrixRMaj in, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.relu(in, out);
+    }
+
+    @Override
+    public void reluBackward(DMatrixRMaj g, DMatrixRMaj out, DMatrixRMaj gradIn) {
+        JavaKernels.INSTANCE.reluBackward(g, out, gradIn);
     }
 
     @Override

@@ -113,6 +113,12 @@ public final class SGD implements Optimizer {
                 if (g == null) {
                     return;
                 }
+                if (weightDecay == 0 && momentum == 0) {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = p[i] + -lr * g[i];   // plain SGD: no copy of the gradient
+                    }
+                    return;
+                }
                 double[] d = g.clone();
                 if (weightDecay != 0) {
                     for (int i = 0; i < d.length; i++) {

@@ -1,0 +1,63 @@
+package dev.ejgrad.bench;
+
+import dev.ejgrad.core.Tensor;
+import dev.ejgrad.nn.Linear;
+import dev.ejgrad.nn.ReLU;
+import dev.ejgrad.nn.Sequential;
+import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import dev.ejgrad.optim.SGD;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The reference training step of {@code shared/torch-ref}'s bench, written the natural way with the public API: MLP
+ * 784-256-10 (Linear, ReLU, Linear), batch 128, cross-entropy (mean), backward, SGD lr 0.01, gradients set to null.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 7, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class TrainStepBenchmark {
+
+    private Sequential model;
+    private SGD opt;
+    private CrossEntropyLoss loss;
+    private Tensor x;
+    private int[] y;
+
+    /** The model, the optimizer and one fixed batch. */
+    @Setup
+    public void setup() {
+        Random rng = new Random(0);
+        model = new Sequential(new Linear(784, 256, true, rng), new ReLU(), new Linear(256, 10, true, rng));
+        opt = new SGD(model.parameters(), 0.01);
+        loss = new CrossEntropyLoss();
+        x = Tensor.rand(128, 784, rng);
+        y = new int[128];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rng.nextInt(10);
+        }
+    }
+
+    /** One step; returns the loss so the JIT cannot drop the work. */
+    @Benchmark
+    public double step() {
+        opt.zeroGrad();
+        Tensor l = loss.forward(model.forward(x), y);
+        l.backward();
+        opt.step();
+        return l.item();
+    }
+}
