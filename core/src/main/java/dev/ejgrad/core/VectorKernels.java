@@ -12,8 +12,9 @@ import org.ejml.data.DMatrixRMaj;
  * Kernels on the JDK Vector API ({@code jdk.incubator.vector}), used when that module is present.
  *
  * <p>The matrix products are one BLIS-style GEMM: {@code B} is packed into panels {@code NR} columns wide and
- * {@code KC} deep, {@code A} into panels {@code MR} rows high, and a flat micro-kernel keeps an {@code MR x NR} tile
- * of {@code C} in {@code 3·MR} vector registers while it walks {@code k}. Transposed operands are read transposed
+ * {@code KC} deep (128: a 128 x 24 panel of B fits a 32 KB L1 data cache), a transposed {@code A} into panels
+ * {@code MR} rows high (a row-major {@code A} is read in place), and a flat micro-kernel keeps an {@code MR x NR}
+ * tile of {@code C} in {@code 3·MR} vector registers while it walks {@code k}. Transposed operands are read transposed
  * while packing, so no transpose is ever materialised. Large products are split over column ranges of {@code C}, one
  * range per thread; every element is summed in the same order whatever the split, so results do not depend on the
  * thread count.
@@ -24,7 +25,7 @@ final class VectorKernels implements Kernels {
     private static final int L = S.length();
     private static final int MR = 4;
     private static final int NR = 3 * L;
-    private static final int KC = 256;
+    private static final int KC = 128;
     private static final int MC = 128;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 20;
@@ -71,10 +72,11 @@ final class VectorKernels implements Kernels {
             gemmColumns(ta, tb, m, n, k, a, b, c, 0, n);
             return;
         }
-        int panels = (n + NR - 1) / NR;
+        int vectors = (n + L - 1) / L;
         workers.run(threads, t -> {
-            int from = Math.min(n, panels * t / threads * NR);
-            int to = Math.min(n, panels * (t + 1) / threads * NR);
+            // equal shares of columns, cut at vector boundaries so every tile but the last stays full-width
+            int from = Math.min(n, vectors * t / threads * L);
+            int to = Math.min(n, vectors * (t + 1) / threads * L);
             if (from < to) {
                 gemmColumns(ta, tb, m, n, k, a, b, c, from, to);
             }
@@ -88,7 +90,7 @@ final class VectorKernels implements Kernels {
         int panelsN = (width + NR - 1) / NR;
         double[][] scratch = SCRATCH.get();
         int needB = panelsN * NR * KC;
-        int needA = ((Math.min(MC, m) + MR - 1) / MR) * MR * KC;
+        int needA = ta ? ((Math.min(MC, m) + MR - 1) / MR) * MR * KC : 0;
         if (scratch[0].length < needB) {
             scratch[0] = new double[needB];
         }
@@ -103,13 +105,26 @@ final class VectorKernels implements Kernels {
             packB(tb, n, k, b, pc, kc, j0, width, bp);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                packA(ta, m, k, a, ic, mc, pc, kc, ap);
+                if (ta) {
+                    packA(m, a, ic, mc, pc, kc, ap);
+                }
                 for (int jp = 0; jp < panelsN; jp++) {
                     int j = j0 + jp * NR;
                     int nr = Math.min(NR, j1 - j);
                     for (int ip = 0; ip < mc; ip += MR) {
                         int mr = Math.min(MR, mc - ip);
-                        micro(kc, ap, ip * kc, bp, jp * NR * kc, c, (ic + ip) * n + j, n, mr, nr, tile, pc == 0);
+                        int ci = (ic + ip) * n + j;
+                        int bo = jp * NR * kc;
+                        if (ta) {
+                            int o = ip * kc;
+                            micro(kc, ap, o, o + 1, o + 2, o + 3, MR, bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                        } else {
+                            // A is row-major m x k: its rows are read in place, no packing; rows past the edge
+                            // repeat the tile's first row (valid memory, results never stored)
+                            int r = (ic + ip) * k + pc;
+                            micro(kc, a, r, mr > 1 ? r + k : r, mr > 2 ? r + 2 * k : r, mr > 3 ? r + 3 * k : r, 1,
+                                    bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                        }
                     }
                 }
             }
@@ -144,32 +159,21 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** A's rows {@code [ic, ic+mc)}, columns {@code [pc, pc+kc)}, as panels {@code kc x MR}, zero-padded. */
-    private static void packA(boolean ta, int m, int k, double[] a, int ic, int mc, int pc, int kc, double[] ap) {
+    /** A's rows {@code [ic, ic+mc)}, columns {@code [pc, pc+kc)}, from A stored {@code k x m}, as zero-padded panels
+     * {@code kc x MR}. */
+    private static void packA(int m, double[] a, int ic, int mc, int pc, int kc, double[] ap) {
         for (int ip = 0; ip < mc; ip += MR) {
             int base = ip * kc;
             int mr = Math.min(MR, mc - ip);
-            if (ta) {
-                // A is stored k x m: the MR values of one p are adjacent
-                for (int p = 0; p < kc; p++) {
-                    int src = (pc + p) * m + ic + ip;
-                    int o = base + p * MR;
-                    for (int ii = 0; ii < mr; ii++) {
-                        ap[o + ii] = a[src + ii];
-                    }
-                }
-            } else {
-                // A is stored m x k: read each of its rows contiguously
+            // the MR values of one p are adjacent in A
+            for (int p = 0; p < kc; p++) {
+                int src = (pc + p) * m + ic + ip;
+                int o = base + p * MR;
                 for (int ii = 0; ii < mr; ii++) {
-                    int src = (ic + ip + ii) * k + pc;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + ii] = a[src + p];
-                    }
+                    ap[o + ii] = a[src + ii];
                 }
-            }
-            if (mr < MR) {
-                for (int p = 0; p < kc; p++) {
-                    Arrays.fill(ap, base + p * MR + mr, base + (p + 1) * MR, 0.0);
+                for (int ii = mr; ii < MR; ii++) {
+                    ap[o + ii] = 0;
                 }
             }
         }
@@ -179,8 +183,8 @@ final class VectorKernels implements Kernels {
      * {@code C[ci.., ..] += Ap · Bp} for one {@code MR x NR} tile ({@code =} on the first block of k, so C need not be
      * zeroed); flat, so that every vector stays in a register.
      */
-    private static void micro(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int ci, int ldc,
-            int mr, int nr, double[] tile, boolean first) {
+    private static void micro(int kc, double[] ap, int a0, int a1, int a2, int a3, int aStep, double[] bp, int bo,
+            double[] c, int ci, int ldc, int mr, int nr, double[] tile, boolean first) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c02 = DoubleVector.zero(S);
@@ -197,23 +201,26 @@ final class VectorKernels implements Kernels {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
             DoubleVector b2 = DoubleVector.fromArray(S, bp, bo + 2 * L);
-            DoubleVector a0 = DoubleVector.broadcast(S, ap[ao]);
-            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
-            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            c02 = a0.lanewise(VectorOperators.FMA, b2, c02);
-            DoubleVector a1 = DoubleVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
-            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
-            c12 = a1.lanewise(VectorOperators.FMA, b2, c12);
-            DoubleVector a2 = DoubleVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
-            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
-            c22 = a2.lanewise(VectorOperators.FMA, b2, c22);
-            DoubleVector a3 = DoubleVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
-            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
-            c32 = a3.lanewise(VectorOperators.FMA, b2, c32);
-            ao += MR;
+            DoubleVector v0 = DoubleVector.broadcast(S, ap[a0]);
+            c00 = v0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = v0.lanewise(VectorOperators.FMA, b1, c01);
+            c02 = v0.lanewise(VectorOperators.FMA, b2, c02);
+            DoubleVector v1 = DoubleVector.broadcast(S, ap[a1]);
+            c10 = v1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = v1.lanewise(VectorOperators.FMA, b1, c11);
+            c12 = v1.lanewise(VectorOperators.FMA, b2, c12);
+            DoubleVector v2 = DoubleVector.broadcast(S, ap[a2]);
+            c20 = v2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = v2.lanewise(VectorOperators.FMA, b1, c21);
+            c22 = v2.lanewise(VectorOperators.FMA, b2, c22);
+            DoubleVector v3 = DoubleVector.broadcast(S, ap[a3]);
+            c30 = v3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = v3.lanewise(VectorOperators.FMA, b1, c31);
+            c32 = v3.lanewise(VectorOperators.FMA, b2, c32);
+            a0 += aStep;
+            a1 += aStep;
+            a2 += aStep;
+            a3 += aStep;
             bo += NR;
         }
         if (mr == MR && nr == NR && first) {
