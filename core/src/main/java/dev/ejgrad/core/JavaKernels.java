@@ -135,6 +135,16 @@ final class JavaKernels implements Kernels {
     }
 
     @Override
+    public void tanh(DMatrixRMaj in, DMatrixRMaj out) {
+        double[] src = in.data;
+        double[] dst = out.data;
+        int n = in.getNumElements();
+        for (int i = 0; i < n; i++) {
+            dst[i] = Math.tanh(src[i]);
+        }
+    }
+
+    @Override
     public void transpose(DMatrixRMaj a, DMatrixRMaj out) {
         CommonOps_DDRM.transpose(a, out);
     }

@@ -47,6 +47,9 @@ interface Kernels {
     /** {@code out[i] = exp(in[i])}. */
     void exp(DMatrixRMaj in, DMatrixRMaj out);
 
+    /** {@code out[i] = tanh(in[i])}. */
+    void tanh(DMatrixRMaj in, DMatrixRMaj out);
+
     /** {@code out = aᵀ}. */
     void transpose(DMatrixRMaj a, DMatrixRMaj out);
 }

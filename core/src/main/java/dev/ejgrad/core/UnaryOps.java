@@ -54,7 +54,8 @@ final class UnaryOps {
     }
 
     static Tensor tanh(Tensor x) {
-        DMatrixRMaj out = map(x.data, Math::tanh);
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        Kernels.get().tanh(x.data, out);
         return Autograd.op("tanh", out, x, g -> zip(g, out, (gv, t) -> gv * (1 - t * t)));
     }
 

@@ -299,9 +299,16 @@ final class VectorKernels implements Kernels {
         JavaKernels.INSTANCE.reluBackward(g, out, gradIn);
     }
 
+    // exp and tanh stay scalar: measured here, the Vector API's EXP and TANH (not intrinsified on this JDK and CPU)
+    // ran at 0.6x and 0.75x the speed of Math.exp and Math.tanh
     @Override
     public void exp(DMatrixRMaj in, DMatrixRMaj out) {
         JavaKernels.INSTANCE.exp(in, out);
+    }
+
+    @Override
+    public void tanh(DMatrixRMaj in, DMatrixRMaj out) {
+        JavaKernels.INSTANCE.tanh(in, out);
     }
 
     @Override

@@ -67,6 +67,37 @@ class KernelsTest {
     }
 
     @Test
+    void expAndTanhAgreeWithMathAcrossTheirRange() {
+        int n = 1003;   // not a multiple of the vector length, so the masked tail runs too
+        DMatrixRMaj x = new DMatrixRMaj(1, n);
+        for (int i = 0; i < n; i++) {
+            x.data[i] = -745 + 1454.0 * i / (n - 1);   // exp underflows to 0 below, overflows near 709.8
+        }
+        x.data[0] = Double.NEGATIVE_INFINITY;
+        x.data[1] = Double.NaN;
+        x.data[2] = -0.0;
+        DMatrixRMaj e = new DMatrixRMaj(1, n);
+        DMatrixRMaj t = new DMatrixRMaj(1, n);
+        Kernels.get().exp(x, e);
+        Kernels.get().tanh(x, t);
+        for (int i = 0; i < n; i++) {
+            double ee = Math.exp(x.data[i]);
+            double te = Math.tanh(x.data[i]);
+            String at = "at x = " + x.data[i];
+            if (Double.isFinite(ee)) {
+                assertEquals(ee, e.data[i], 1e-15 * Math.abs(ee), "exp " + at);
+            } else {
+                assertEquals(ee, e.data[i], "exp " + at);
+            }
+            if (Double.isNaN(te)) {
+                assertTrue(Double.isNaN(t.data[i]), "tanh " + at);
+            } else {
+                assertEquals(te, t.data[i], 1e-15 * Math.max(1e-300, Math.abs(te)), "tanh " + at);
+            }
+        }
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         if (!(Kernels.get() instanceof VectorKernels)) {
             assertTrue(KernelSelection.describe().startsWith("plain Java"));
