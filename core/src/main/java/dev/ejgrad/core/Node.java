@@ -29,6 +29,11 @@ final class Node {
         return inputs;
     }
 
+    /** The inputs, or {@code null} once released; for printing the graph, which must not throw. */
+    Tensor[] inputsIfKept() {
+        return inputs;
+    }
+
     GradFn rule(int i) {
         return rules[i];
     }

@@ -176,7 +176,20 @@ public abstract class Module {
         });
     }
 
-    /** @return the module as PyTorch prints it: its name, its settings, and its sub-modules indented */
+    /**
+     * The module as PyTorch prints it, with each layer's parameter shapes and counts and, for a module with
+     * sub-modules, the total:
+     *
+     * <pre>
+     * Sequential(
+     *   (0): Linear(in_features=784, out_features=256, bias=true)  weight 256x784, bias 1x256: 200,960 parameters
+     *   (1): ReLU()
+     *   (2): Linear(in_features=256, out_features=10, bias=true)  weight 10x256, bias 1x10: 2,570 parameters
+     * )  203,530 parameters
+     * </pre>
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
@@ -185,7 +198,24 @@ public abstract class Module {
             children.forEach((name, m) -> sb.append("  (").append(name).append("): ")
                     .append(m.toString().replace("\n", "\n  ")).append('\n'));
         }
-        return sb.append(')').toString();
+        sb.append(')');
+        if (!parameters.isEmpty()) {
+            StringBuilder shapes = new StringBuilder();
+            parameters.forEach((name, p) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(name).append(' ')
+                    .append(p.rows()).append('x').append(p.cols()));
+            sb.append("  ").append(shapes).append(": ").append(count(parameters.values())).append(" parameters");
+        } else if (!children.isEmpty()) {
+            sb.append("  ").append(count(parameters())).append(" parameters");
+        }
+        return sb.toString();
+    }
+
+    private static String count(java.util.Collection<Tensor> params) {
+        long n = 0;
+        for (Tensor p : params) {
+            n += p.numel();
+        }
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     /** @return this module's own settings for {@link #toString()}, e.g. {@code in_features=3, out_features=2} */

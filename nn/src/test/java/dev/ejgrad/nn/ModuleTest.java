@@ -131,9 +131,12 @@ class ModuleTest {
     void toStringListsLayersAsPyTorch() {
         String s = mlp(1).toString();
         assertEquals("Sequential(\n"
-                + "  (0): Linear(in_features=4, out_features=3, bias=true)\n"
+                + "  (0): Linear(in_features=4, out_features=3, bias=true)  weight 3x4, bias 1x3: 15 parameters\n"
                 + "  (1): ReLU()\n"
-                + "  (2): Linear(in_features=3, out_features=2, bias=true)\n"
-                + ")", s);
+                + "  (2): Linear(in_features=3, out_features=2, bias=true)  weight 2x3, bias 1x2: 8 parameters\n"
+                + ")  23 parameters", s);
+        Sequential mnist = new Sequential(new Linear(784, 256, true, new Random(0)), new ReLU(),
+                new Linear(256, 10, true, new Random(0)));
+        assertTrue(mnist.toString().endsWith(")  203,530 parameters"), mnist.toString());
     }
 }
