@@ -105,4 +105,46 @@ public final class BCELoss {
         });
     }
 
+
+    /**
+     * Takes one evaluation apart: per row the sum of its elements' terms, the denominator (N·C for MEAN), and how many
+     * log terms hit the -100 clamp (a probability of exactly 0 or 1, or within e^-100 of it, on the wrong side).
+     *
+     * @param input probabilities, {@code N x C}; not modified
+     * @param target targets in [0, 1]
+     * @return the explanation, whose value is {@link #forward(Tensor, Tensor)}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
+     */
+    public LossExplanation explain(Tensor input, Tensor target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj p = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        int clamped = 0;
+        int[] perRow = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double logP = Math.log(p.data[k]);
+                double log1mP = Math.log1p(-p.data[k]);
+                if (y.data[k] > 0 && logP < -100 || y.data[k] < 1 && log1mP < -100) {
+                    clamped++;
+                    perRow[i]++;
+                }
+                double l = (y.data[k] - 1) * Math.max(log1mP, -100) - y.data[k] * Math.max(logP, -100);
+                terms.data[k] = w == null ? l : l * at(w, i, j);
+            }
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (clamped > 0) {
+            notes.add(clamped + " of " + n * c + " log terms hit the -100 clamp: each costs 100 and passes almost no "
+                    + "gradient back through a sigmoid; on logits, BCEWithLogitsLoss stays exact");
+        }
+        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
+                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"
+                        + (perRow[i] > 0 ? ", " + perRow[i] + " clamped at -100" : "")), notes);
+    }
 }

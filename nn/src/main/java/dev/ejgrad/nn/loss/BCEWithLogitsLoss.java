@@ -133,4 +133,47 @@ public final class BCEWithLogitsLoss {
             return grad;
         });
     }
+
+    /**
+     * Takes one evaluation apart: per row the sum of its elements' terms, the denominator (N·C for MEAN), and what
+     * posWeight added to the positive terms.
+     *
+     * @param input logits, {@code N x C}; not modified
+     * @param target targets in [0, 1]
+     * @return the explanation, whose value is {@link #forward(Tensor, Tensor)}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
+     */
+    public LossExplanation explain(Tensor input, Tensor target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
+        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        int positives = 0;
+        double added = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) {
+                int k = i * c + j;
+                double logSigmoid = Math.min(x.data[k], 0) - Math.log1p(Math.exp(-Math.abs(x.data[k])));
+                double scale = pw == null ? 1 : (at(pw, 0, j) - 1) * y.data[k] + 1;
+                double l = (1 - y.data[k]) * x.data[k] - logSigmoid * scale;
+                double wk = w == null ? 1 : at(w, i, j);
+                if (pw != null && y.data[k] > 0) {
+                    positives++;
+                    added += -(at(pw, 0, j) - 1) * y.data[k] * logSigmoid * wk;
+                }
+                terms.data[k] = l * wk;
+            }
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (pw != null) {
+            notes.add("posWeight scaled the positive term -y·log σ(x) of the " + positives + " elements with a "
+                    + "target > 0, adding " + LossExplanation.number(added) + " to the sum");
+        }
+        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
+                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"), notes);
+    }
 }

@@ -246,4 +246,94 @@ public final class CrossEntropyLoss {
         }
         return weight.toMatrix().data;
     }
+
+    /**
+     * Takes one evaluation against class indices apart: per row the target, its weight, {@code -log p[target]} and,
+     * with label smoothing, the smoothing term; the denominator (for MEAN, {@code Σ weight[target]} over the rows not
+     * ignored); the ignored rows; and the label-smoothing split.
+     *
+     * @param input {@code N x C} logits; not modified
+     * @param target N class indices, or the ignore index
+     * @return the explanation, whose value is {@link #forward(Tensor, int[])}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, int[])}
+     */
+    public LossExplanation explain(Tensor input, int[] target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int c = input.cols();
+        DMatrixRMaj logp = logSoftmaxValues(input);
+        double[] w = classWeights(c);
+        double eps = labelSmoothing;
+        java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
+        double denominator = 0;
+        int kept = 0;
+        double nllTotal = 0;
+        double smoothTotal = 0;
+        for (int i = 0; i < target.length; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                rows.add(new LossExplanation.Row(i, 0, "target " + t + " is the ignore index", true));
+                continue;
+            }
+            double nll = -w[t] * logp.data[i * c + t];
+            double smooth = 0;
+            for (int j = 0; j < c; j++) {
+                smooth -= w[j] * logp.data[i * c + j];
+            }
+            nllTotal += nll;
+            smoothTotal += smooth;
+            denominator += w[t];
+            kept++;
+            String detail = "target " + t + ", weight " + LossExplanation.number(w[t]) + ", -log p[target] "
+                    + LossExplanation.number(-logp.data[i * c + t]);
+            if (eps > 0) {
+                detail += ", smoothing term Σ w·(-log p) " + LossExplanation.number(smooth);
+            }
+            rows.add(new LossExplanation.Row(i, eps == 0 ? nll : (1 - eps) * nll + eps / c * smooth, detail, false));
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (eps > 0) {
+            notes.add("label smoothing " + eps + ": (1 - " + eps + ") x NLL part (sum " + LossExplanation.number(nllTotal)
+                    + ") + " + eps + "/" + c + " x smoothing part (sum " + LossExplanation.number(smoothTotal)
+                    + "), both divided by the same denominator");
+        }
+        if (kept == 0 && reduction == Reduction.MEAN) {
+            notes.add("every row is ignored: the mean is 0/0 = NaN, and the gradient is 0");
+        }
+        String rule = reduction != Reduction.MEAN ? "no division for " + reduction
+                : weight == null ? "the " + kept + " rows not ignored"
+                : "Σ weight[target] over the " + kept + " rows not ignored";
+        return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? denominator : 1, rule, rows,
+                notes);
+    }
+
+    /**
+     * Takes one evaluation against class probabilities apart: per row {@code -Σ_c w[c]·q'[c]·log p[c]}; MEAN
+     * divides by N.
+     *
+     * @param input {@code N x C} logits; not modified
+     * @param target {@code N x C} probabilities
+     * @return the explanation, whose value is {@link #forward(Tensor, Tensor)}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
+     */
+    public LossExplanation explain(Tensor input, Tensor target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj logp = logSoftmaxValues(input);
+        DMatrixRMaj q = target.toMatrix();
+        double eps = labelSmoothing;
+        double[] w = classWeights(c);
+        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        for (int k = 0; k < q.data.length; k++) {
+            double qk = eps > 0 ? q.data[k] * (1 - eps) + eps / c : q.data[k];
+            terms.data[k] = -logp.data[k] * qk * w[k % c];
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (eps > 0) {
+            notes.add("label smoothing " + eps + ": each target row became (1 - " + eps + ") x q + " + eps + "/" + c);
+        }
+        return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? n : 1,
+                reduction == Reduction.MEAN ? "the " + n + " rows (probability targets)" : "no division for " + reduction,
+                LossSupport.rowSums(terms, i -> "-Σ w·q·log p over " + c + " classes"), notes);
+    }
 }

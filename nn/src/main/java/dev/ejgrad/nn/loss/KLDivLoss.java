@@ -89,4 +89,40 @@ public final class KLDivLoss {
     private static double xlogy(double y) {
         return y == 0 ? 0 : y * Math.log(y);
     }
+
+    /**
+     * Takes one evaluation apart: per row its KL terms, the denominator (N·C for MEAN, N for BATCHMEAN), and the
+     * identity {@code H(p, q) = H(p) + KL(p‖q)} on these numbers, with q the input's distribution.
+     *
+     * @param input log-probabilities, {@code N x C}; not modified
+     * @param target probabilities (or log-probabilities with {@code logTarget})
+     * @return the explanation, whose value is {@link #forward(Tensor, Tensor)}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
+     */
+    public LossExplanation explain(Tensor input, Tensor target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        double crossEntropy = 0;
+        double entropy = 0;
+        for (int k = 0; k < terms.data.length; k++) {
+            double p = logTarget ? Math.exp(y.data[k]) : y.data[k];
+            double pLogP = logTarget ? p * y.data[k] : xlogy(p);
+            terms.data[k] = pLogP - p * x.data[k];
+            crossEntropy -= p * x.data[k];
+            entropy -= pLogP;
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        notes.add("over all rows: cross-entropy H(p, q) " + LossExplanation.number(crossEntropy) + " = entropy H(p) "
+                + LossExplanation.number(entropy) + " + KL(p‖q) " + LossExplanation.number(crossEntropy - entropy));
+        if (reduction == Reduction.MEAN) {
+            notes.add("MEAN divides by every element, as PyTorch does; BATCHMEAN (divide by N) is the true KL "
+                    + "divergence per example");
+        }
+        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
+                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> "Σ p·(log p - log q)"), notes);
+    }
 }

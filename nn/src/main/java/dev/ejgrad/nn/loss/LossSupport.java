@@ -119,6 +119,44 @@ final class LossSupport {
         }
     }
 
+    /** The loss value as forward computes it, without recording a graph; for NONE the sum of its entries. */
+    static double valueOf(java.util.function.Supplier<Tensor> forward, Reduction r) {
+        try (NoGrad scope = NoGrad.enter()) {
+            Tensor out = forward.get();
+            return r == Reduction.NONE ? out.sum().item() : out.item();
+        }
+    }
+
+    /** The denominator of an elementwise loss: N·C for MEAN, N for BATCHMEAN, else 1. */
+    static double elementDenominator(Reduction r, int n, int c) {
+        return r == Reduction.MEAN ? (double) n * c : r == Reduction.BATCHMEAN ? n : 1;
+    }
+
+    static String elementRule(Reduction r, int n, int c) {
+        switch (r) {
+            case MEAN:
+                return "every element: " + n + " x " + c;
+            case BATCHMEAN:
+                return "the " + n + " rows";
+            default:
+                return "no division for " + r;
+        }
+    }
+
+    /** Row sums of an N x C matrix of elementwise losses, as explanation rows. */
+    static java.util.List<LossExplanation.Row> rowSums(DMatrixRMaj losses, java.util.function.IntFunction<String> detail) {
+        java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
+        int c = losses.numCols;
+        for (int i = 0; i < losses.numRows; i++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                s += losses.data[i * c + j];
+            }
+            rows.add(new LossExplanation.Row(i, s, detail.apply(i), false));
+        }
+        return rows;
+    }
+
     static DMatrixRMaj scalar(double v) {
         DMatrixRMaj m = new DMatrixRMaj(1, 1);
         m.data[0] = v;

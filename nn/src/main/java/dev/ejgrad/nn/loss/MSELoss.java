@@ -2,6 +2,7 @@ package dev.ejgrad.nn.loss;
 
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * Mean squared error, as {@code torch.nn.MSELoss}: {@code (input - target)²}, reduced. Built from core ops, so the
@@ -57,5 +58,29 @@ public final class MSELoss {
             default:
                 return squared.mean();
         }
+    }
+
+    /**
+     * Takes one evaluation apart: per row its sum of squared errors and the denominator (N·C for MEAN).
+     *
+     * @param input predictions, {@code N x C}; not modified
+     * @param target targets, the input's shape
+     * @return the explanation, whose value is {@link #forward(Tensor, Tensor)}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
+     */
+    public LossExplanation explain(Tensor input, Tensor target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int n = input.rows();
+        int c = input.cols();
+        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        for (int k = 0; k < terms.data.length; k++) {
+            double d = x.data[k] - y.data[k];
+            terms.data[k] = d * d;
+        }
+        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
+                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> "Σ (input - target)²"),
+                java.util.List.of());
     }
 }

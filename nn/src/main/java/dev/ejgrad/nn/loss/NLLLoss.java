@@ -119,4 +119,45 @@ public final class NLLLoss {
             return grad;
         });
     }
+
+    /**
+     * Takes one evaluation apart: per row the target, its weight and {@code -input[row, target]}; the denominator
+     * (for MEAN, {@code Σ weight[target]} over the rows not ignored) and the ignored rows.
+     *
+     * @param input {@code N x C} log-probabilities; not modified
+     * @param target N class indices, or the ignore index
+     * @return the explanation, whose value is {@link #forward(Tensor, int[])}'s
+     * @throws IllegalArgumentException as {@link #forward(Tensor, int[])}
+     */
+    public LossExplanation explain(Tensor input, int[] target) {
+        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        int c = input.cols();
+        DMatrixRMaj x = LossSupport.values(input);
+        double[] w = weight == null ? null : weight.toMatrix().data;
+        java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
+        double denominator = 0;
+        int kept = 0;
+        for (int i = 0; i < target.length; i++) {
+            int t = target[i];
+            if (t == ignoreIndex) {
+                rows.add(new LossExplanation.Row(i, 0, "target " + t + " is the ignore index", true));
+                continue;
+            }
+            double wt = w == null ? 1 : w[t];
+            denominator += wt;
+            kept++;
+            rows.add(new LossExplanation.Row(i, -wt * x.data[i * c + t], "target " + t + ", weight "
+                    + LossExplanation.number(wt) + ", -input[target] " + LossExplanation.number(-x.data[i * c + t]),
+                    false));
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (kept == 0 && reduction == Reduction.MEAN) {
+            notes.add("every row is ignored: the mean is 0/0 = NaN, and the gradient is 0");
+        }
+        String rule = reduction != Reduction.MEAN ? "no division for " + reduction
+                : w == null ? "the " + kept + " rows not ignored"
+                : "Σ weight[target] over the " + kept + " rows not ignored";
+        return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? denominator : 1, rule, rows,
+                notes);
+    }
 }

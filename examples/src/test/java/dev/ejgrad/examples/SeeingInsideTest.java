@@ -1,0 +1,49 @@
+package dev.ejgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ejgrad.nn.loss.LossExplanation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeeingInsideTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theLossExplanationsShowTheIgnoredRowTheClampAndTheKlIdentity() {
+        List<LossExplanation> all = ExplainLosses.compute();
+        LossExplanation ce = all.get(0);
+        assertEquals(List.of(1), ce.ignoredRows());
+        assertEquals(1.0 + 2.0 + 0.5, ce.denominator(), 0, "weights of targets 0, 1 and 2; row 1 ignored");
+        assertTrue(all.get(1).notes().get(0).startsWith("2 of 4 log terms hit the -100 clamp"), all.get(1).notes().toString());
+        assertTrue(all.get(2).notes().get(0).contains("posWeight"));
+        assertTrue(all.get(3).notes().get(0).contains("= entropy H(p)"));
+    }
+
+    @Test
+    void theGraphOfAnMlpStepIsWrittenAndRenderedWhenGraphvizIsThere() throws Exception {
+        GraphCommand.Result r = GraphCommand.draw(dir, "dot");
+        String dot = Files.readString(r.dotFile);
+        // images, 2 weights, 2 biases, and the ops matmulT, add, relu, matmulT, add, CrossEntropyLoss
+        assertEquals(11, dot.split("\\[label=", -1).length - 1, dot);
+        assertTrue(dot.contains("0.weight (parameter)\\n256x784, requires grad\\ngrad max |g| = "), dot);
+        assertTrue(dot.contains("loss (CrossEntropyLoss)"), dot);
+        assertTrue(Files.readString(r.mermaidFile).startsWith("flowchart BT"));
+        if (r.svg != null) {
+            assertTrue(Files.readString(r.svg).contains("<svg"), "a rendered SVG");
+        } else {
+            assertTrue(r.message.contains("apt-get install graphviz"), r.message);
+        }
+        GraphCommand.Result missing = GraphCommand.draw(dir, "no-such-graphviz-program");
+        assertNull(missing.svg);
+        assertTrue(missing.message.contains("is not installed") && missing.message.contains("apt-get install graphviz"),
+                missing.message);
+    }
+}
