@@ -85,10 +85,16 @@ public final class Autograd {
                 record = true;
             }
         }
-        if (!record || !NoGrad.isGradEnabled()) {
+        int[] modes = ThreadModes.get();
+        String site = null;
+        if (modes[ThreadModes.ANOMALY] > 0) {
+            site = Anomaly.callerSite();
+            Anomaly.check(value, "the forward output", name, inputs, site);
+        }
+        if (!record || modes[ThreadModes.NO_GRAD] > 0) {
             return new Tensor(value);
         }
-        return new Tensor(value, new Node(name, inputs.clone(), rules.clone()));
+        return new Tensor(value, new Node(name, inputs.clone(), rules.clone(), site));
     }
 
     /**

@@ -22,6 +22,7 @@ final class Backward {
                     + "input of the ops that made it requires grad, or it was made under NoGrad)");
         }
         List<Tensor> order = topologicalOrder(root);
+        boolean anomaly = Anomaly.isEnabled();
         Map<Tensor, DMatrixRMaj> pending = new IdentityHashMap<>();
         pending.put(root, seed);
         for (int k = order.size() - 1; k >= 0; k--) {
@@ -41,6 +42,10 @@ final class Backward {
                     continue; // e.g. a data batch: its gradient is never computed
                 }
                 DMatrixRMaj gi = Broadcast.sumTo(node.name, node.rule(i).apply(g), in.rows(), in.cols());
+                if (anomaly || node.site != null) {
+                    Anomaly.check(gi, "the backward's gradient for input " + i, node.name, inputs,
+                            node.site != null ? node.site : "an unknown place (anomaly detection was off then)");
+                }
                 pending.merge(in, gi, Backward::sum);
             }
             if (!retainGraph) {

@@ -14,9 +14,6 @@ package dev.ejgrad.core;
  */
 public final class NoGrad implements AutoCloseable {
 
-    // The only mutable static state in ejgrad: how many NoGrad scopes are open on each thread.
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-
     private final int[] depth;
     private boolean closed;
 
@@ -30,9 +27,9 @@ public final class NoGrad implements AutoCloseable {
      * @return the scope, to be closed (use try-with-resources)
      */
     public static NoGrad enter() {
-        int[] depth = DEPTH.get();
-        depth[0]++;
-        return new NoGrad(depth);
+        int[] depths = ThreadModes.get();
+        depths[ThreadModes.NO_GRAD]++;
+        return new NoGrad(depths);
     }
 
     /**
@@ -41,7 +38,7 @@ public final class NoGrad implements AutoCloseable {
      * @return {@code true} unless a {@link NoGrad} scope is open on this thread
      */
     public static boolean isGradEnabled() {
-        return DEPTH.get()[0] == 0;
+        return ThreadModes.get()[ThreadModes.NO_GRAD] == 0;
     }
 
     /** Closes this scope; grad mode returns when no other scope is open on this thread. Idempotent. */
@@ -49,7 +46,7 @@ public final class NoGrad implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            depth[0]--;
+            depth[ThreadModes.NO_GRAD]--;
         }
     }
 }

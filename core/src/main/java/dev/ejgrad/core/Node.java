@@ -7,11 +7,14 @@ package dev.ejgrad.core;
 final class Node {
 
     final String name;
+    /** Where the caller created the op; recorded only under {@link Anomaly#detect()}, else null. */
+    final String site;
     private Tensor[] inputs;
     private GradFn[] rules;
 
-    Node(String name, Tensor[] inputs, GradFn[] rules) {
+    Node(String name, Tensor[] inputs, GradFn[] rules, String site) {
         this.name = name;
+        this.site = site;
         this.inputs = inputs;
         this.rules = rules;
     }
