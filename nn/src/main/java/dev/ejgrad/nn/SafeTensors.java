@@ -41,7 +41,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Saving writes a temporary file in the target's directory and moves it over the target atomically, so a failed or
- * interrupted save leaves the previous file as it was. Loading checks the whole header (dtypes, shapes, offsets,
+ * interrupted save leaves the previous file as it was: a JVM killed mid-save leaves the old file whole (and may leave
+ * its temporary file, named {@code .<file>.<random>.tmp}, behind).
+ *
+ * <p>Values are stored and loaded bit for bit: NaN (with its payload), infinities and -0.0 come back as they were
+ * saved. Loading does not reject them; run under {@link dev.ejgrad.core.Anomaly#detect()} to stop at the first op
+ * they make non-finite. Loading checks the whole header (dtypes, shapes, offsets,
  * sizes) against the file before reading any values, and rejects a bad file with an {@link IOException} naming the
  * file and the problem.
  */
