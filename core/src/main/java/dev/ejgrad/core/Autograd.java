@@ -35,6 +35,8 @@ public final class Autograd {
      * @throws NullPointerException if an argument is null
      */
     public static Tensor op(String name, DMatrixRMaj value, Tensor input, GradFn rule) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(rule, "rule");
         return op(name, value, new Tensor[] {input}, new GradFn[] {rule});
     }
 
@@ -51,6 +53,10 @@ public final class Autograd {
      * @throws NullPointerException if an argument is null
      */
     public static Tensor op(String name, DMatrixRMaj value, Tensor a, GradFn ruleA, Tensor b, GradFn ruleB) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(ruleA, "ruleA");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(ruleB, "ruleB");
         return op(name, value, new Tensor[] {a, b}, new GradFn[] {ruleA, ruleB});
     }
 
@@ -105,6 +111,6 @@ public final class Autograd {
      * @return its backing matrix
      */
     public static DMatrixRMaj valuesOf(Tensor t) {
-        return t.data;
+        return Objects.requireNonNull(t, "t").data;
     }
 }

@@ -107,6 +107,7 @@ public final class Tensor {
      * @return a new leaf tensor
      */
     public static Tensor row(double... values) {
+        Objects.requireNonNull(values, "values");
         return of(1, values.length, values);
     }
 
@@ -117,6 +118,7 @@ public final class Tensor {
      * @return a new leaf tensor
      */
     public static Tensor column(double... values) {
+        Objects.requireNonNull(values, "values");
         return of(values.length, 1, values);
     }
 

@@ -44,7 +44,7 @@ public final class Functional {
      * @return {@code max(x, 0)}
      */
     public static Tensor relu(Tensor x) {
-        return x.relu();
+        return Objects.requireNonNull(x, "x").relu();
     }
 
     /**
@@ -52,7 +52,7 @@ public final class Functional {
      * @return {@code 1 / (1 + e^-x)}
      */
     public static Tensor sigmoid(Tensor x) {
-        return x.sigmoid();
+        return Objects.requireNonNull(x, "x").sigmoid();
     }
 
     /**
@@ -61,7 +61,7 @@ public final class Functional {
      * @return the softmax along {@code dim}
      */
     public static Tensor softmax(Tensor x, int dim) {
-        return x.softmax(dim);
+        return Objects.requireNonNull(x, "x").softmax(dim);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Functional {
      * @return the log-softmax along {@code dim}
      */
     public static Tensor logSoftmax(Tensor x, int dim) {
-        return x.logSoftmax(dim);
+        return Objects.requireNonNull(x, "x").logSoftmax(dim);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class Functional {
      * @see CrossEntropyLoss
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets) {
-        return new CrossEntropyLoss().forward(logits, targets);
+        return new CrossEntropyLoss().forward(named(logits, "logits"), named(targets, "targets"));
     }
 
     /**
@@ -90,7 +90,7 @@ public final class Functional {
      * @see CrossEntropyLoss
      */
     public static Tensor crossEntropy(Tensor logits, Tensor probabilities) {
-        return new CrossEntropyLoss().forward(logits, probabilities);
+        return new CrossEntropyLoss().forward(named(logits, "logits"), named(probabilities, "probabilities"));
     }
 
     /**
@@ -100,7 +100,7 @@ public final class Functional {
      * @see NLLLoss
      */
     public static Tensor nllLoss(Tensor logProbs, int[] targets) {
-        return new NLLLoss().forward(logProbs, targets);
+        return new NLLLoss().forward(named(logProbs, "logProbs"), named(targets, "targets"));
     }
 
     /**
@@ -110,7 +110,7 @@ public final class Functional {
      * @see BCELoss
      */
     public static Tensor binaryCrossEntropy(Tensor probs, Tensor targets) {
-        return new BCELoss().forward(probs, targets);
+        return new BCELoss().forward(named(probs, "probs"), named(targets, "targets"));
     }
 
     /**
@@ -120,7 +120,7 @@ public final class Functional {
      * @see BCEWithLogitsLoss
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
-        return new BCEWithLogitsLoss().forward(logits, targets);
+        return new BCEWithLogitsLoss().forward(named(logits, "logits"), named(targets, "targets"));
     }
 
     /**
@@ -130,7 +130,7 @@ public final class Functional {
      * @see MSELoss
      */
     public static Tensor mseLoss(Tensor input, Tensor target) {
-        return new MSELoss().forward(input, target);
+        return new MSELoss().forward(named(input, "input"), named(target, "target"));
     }
 
     /**
@@ -140,6 +140,11 @@ public final class Functional {
      * @see KLDivLoss
      */
     public static Tensor klDiv(Tensor logProbs, Tensor target) {
-        return new KLDivLoss().forward(logProbs, target);
+        return new KLDivLoss().forward(named(logProbs, "logProbs"), named(target, "target"));
+    }
+
+    /** The argument itself, or a NullPointerException naming this function's parameter rather than the loss's. */
+    private static <T> T named(T value, String parameter) {
+        return Objects.requireNonNull(value, parameter);
     }
 }

@@ -102,7 +102,7 @@ public final class Linear extends Module {
      */
     @Override
     public Tensor forward(Tensor input) {
-        return Functional.linear(input, weight, bias);
+        return Functional.linear(Objects.requireNonNull(input, "input"), weight, bias);
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class LogSoftmax extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.logSoftmax(dim);
+        return java.util.Objects.requireNonNull(x, "x").logSoftmax(dim);
     }
 
     @Override

@@ -7,6 +7,6 @@ public final class ReLU extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.relu();
+        return java.util.Objects.requireNonNull(x, "x").relu();
     }
 }

@@ -43,7 +43,7 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        Tensor x = input;
+        Tensor x = Objects.requireNonNull(input, "input");
         for (Module m : modules) {
             x = m.forward(x);
         }

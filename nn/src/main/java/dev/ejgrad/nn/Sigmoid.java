@@ -7,6 +7,6 @@ public final class Sigmoid extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.sigmoid();
+        return java.util.Objects.requireNonNull(x, "x").sigmoid();
     }
 }

@@ -22,7 +22,7 @@ public final class Softmax extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.softmax(dim);
+        return java.util.Objects.requireNonNull(x, "x").softmax(dim);
     }
 
     @Override

@@ -7,6 +7,6 @@ public final class Tanh extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.tanh();
+        return java.util.Objects.requireNonNull(x, "x").tanh();
     }
 }

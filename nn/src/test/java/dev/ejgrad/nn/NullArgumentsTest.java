@@ -1,0 +1,168 @@
+package dev.ejgrad.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ejgrad.core.Anomaly;
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.GradCheck;
+import dev.ejgrad.core.GradFn;
+import dev.ejgrad.core.GraphExport;
+import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.Tensor;
+import dev.ejgrad.nn.loss.BCELoss;
+import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
+import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import dev.ejgrad.nn.loss.KLDivLoss;
+import dev.ejgrad.nn.loss.MSELoss;
+import dev.ejgrad.nn.loss.NLLLoss;
+import dev.ejgrad.nn.loss.Reduction;
+import dev.ejgrad.optim.Adam;
+import dev.ejgrad.optim.AdamW;
+import dev.ejgrad.optim.SGD;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every public constructor and method of core and nn, called with {@code null} for each reference parameter in turn
+ * (and valid values for the rest): each must throw a NullPointerException whose message names that parameter.
+ */
+class NullArgumentsTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Class<?>[] API = {Tensor.class, Autograd.class, GradCheck.class, GraphExport.class,
+        NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
+        Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
+        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class};
+
+    private Object valid(Class<?> type) {
+        if (type == Tensor.class) {
+            return Tensor.full(2, 2, 0.5).requiresGrad(true);
+        } else if (type == int[].class) {
+            return new int[] {0, 1};
+        } else if (type == double[].class) {
+            return new double[] {1, 2, 3, 4};
+        } else if (type == double[][].class) {
+            return new double[][] {{1, 2}, {3, 4}};
+        } else if (type == Tensor[].class) {
+            return new Tensor[] {Tensor.ones(2, 2).requiresGrad(true)};
+        } else if (type == GradFn[].class) {
+            return new GradFn[] {g -> g};
+        } else if (type == GradFn.class) {
+            return (GradFn) g -> g;
+        } else if (type == DMatrixRMaj.class) {
+            return new DMatrixRMaj(2, 2);
+        } else if (type == String.class) {
+            return "op";
+        } else if (type == Random.class) {
+            return new Random(0);
+        } else if (type == Reduction.class) {
+            return Reduction.MEAN;
+        } else if (type == Map.class) {
+            return Map.of();
+        } else if (type == List.class) {
+            return List.of(Tensor.ones(1, 1).requiresGrad(true));
+        } else if (type == Path.class) {
+            return dir.resolve("f.safetensors");
+        } else if (type == Function.class) {
+            return (Function<Tensor[], Tensor>) in -> in[0].sum();
+        } else if (type == Module[].class) {
+            return new Module[] {new ReLU()};
+        } else if (type == Tensor.InPlaceUpdate.class) {
+            return (Tensor.InPlaceUpdate) (v, g) -> { };
+        } else if (type == int.class) {
+            return 1;
+        } else if (type == double.class) {
+            return 0.5;
+        } else if (type == boolean.class) {
+            return false;
+        }
+        throw new AssertionError("no valid value for " + type);
+    }
+
+    private Object receiver(Class<?> c) throws Exception {
+        if (c == Tensor.class) {
+            return Tensor.full(2, 2, 0.5).requiresGrad(true);
+        } else if (c == Linear.class) {
+            return new Linear(2, 2, true, new Random(0));
+        } else if (c == Sequential.class) {
+            return new Sequential(new Linear(2, 2, true, new Random(0)));
+        } else if (c == Softmax.class || c == LogSoftmax.class) {
+            return c.getConstructor(int.class).newInstance(1);
+        } else if (c == SGD.class || c == Adam.class || c == AdamW.class) {
+            return c.getConstructor(List.class, double.class).newInstance(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
+        }
+        return c.getConstructor().newInstance();
+    }
+
+    /** Parameters documented to take null: the bias of a linear layer without one. */
+    private static boolean nullable(Executable e, Parameter p) {
+        return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class)
+                && p.getName().equals("bias");
+    }
+
+    @Test
+    void everyReferenceParameterIsCheckedForNullAndNamed() throws Exception {
+        List<String> problems = new ArrayList<>();
+        int calls = 0;
+        for (Class<?> c : API) {
+            List<Executable> all = new ArrayList<>(List.of(c.getConstructors()));
+            for (Method m : c.getMethods()) {
+                if (m.getDeclaringClass() != Object.class) {
+                    all.add(m);
+                }
+            }
+            for (Executable e : all) {
+                Parameter[] ps = e.getParameters();
+                for (int k = 0; k < ps.length; k++) {
+                    if (ps[k].getType().isPrimitive() || nullable(e, ps[k])) {
+                        continue;
+                    }
+                    Object[] args = new Object[ps.length];
+                    for (int j = 0; j < ps.length; j++) {
+                        args[j] = j == k ? null : valid(ps[j].getType());
+                    }
+                    calls++;
+                    String what = c.getSimpleName() + "." + (e instanceof Constructor ? "<init>" : e.getName())
+                            + " with null " + ps[k].getName();
+                    try {
+                        if (e instanceof Constructor) {
+                            ((Constructor<?>) e).newInstance(args);
+                        } else {
+                            Method m = (Method) e;
+                            m.invoke(Modifier.isStatic(m.getModifiers()) ? null : receiver(c), args);
+                        }
+                        problems.add(what + ": no exception");
+                    } catch (InvocationTargetException ex) {
+                        Throwable t = ex.getCause();
+                        if (!(t instanceof NullPointerException)) {
+                            problems.add(what + ": " + t);
+                        } else if (t.getMessage() == null || !t.getMessage().contains(ps[k].getName())) {
+                            problems.add(what + ": the message '" + t.getMessage() + "' does not name it");
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(calls > 100, "calls made: " + calls);
+        if (!problems.isEmpty()) {
+            fail(problems.size() + " of " + calls + " null arguments not rejected by name:\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+}
