@@ -67,6 +67,41 @@ class SafeTensorsCrashTest {
         }
     }
 
+    /** Run in a child JVM: one save of 40 MB, reporting how it ended. */
+    public static final class OneSave {
+        /**
+         * @param args the target file
+         */
+        public static void main(String[] args) {
+            try {
+                SafeTensors.save(big(2.0), Path.of(args[0]));
+                System.out.println("saved");
+            } catch (java.io.IOException e) {
+                System.out.println("failed: " + e);
+            }
+        }
+    }
+
+    @Test
+    void aSaveThatRunsOutOfSpaceFailsClearlyAndKeepsTheOldFile() throws Exception {
+        Path file = dir.resolve("weights.safetensors");
+        SafeTensors.save(Map.of("w", Tensor.full(10, 10, 1.0)), file);
+        byte[] before = Files.readAllBytes(file);
+        // a file-size limit of 4 MB: writing past it fails as a full disk does (EFBIG rather than ENOSPC)
+        String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process child = new ProcessBuilder("bash", "-c", "ulimit -f 4096 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\"",
+                javaBin, System.getProperty("java.class.path"), OneSave.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        assertTrue(out.contains("failed: java.io.IOException") && out.contains("File too large"), out);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the old file is untouched");
+        assertEquals(1.0, SafeTensors.load(file).get("w").get(9, 9));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "the failed save removed its temporary file");
+        }
+    }
+
     @Test
     void nanAndInfinitiesRoundTripBitForBit() throws Exception {
         double quietNaN = Double.longBitsToDouble(0x7ff8000000000123L);
