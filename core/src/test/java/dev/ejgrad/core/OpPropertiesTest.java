@@ -80,6 +80,41 @@ class OpPropertiesTest {
             {"logSumExp 1", (UnaryOperator<Tensor>) v -> v.logSumExp(1)}});
     }
 
+    /** Binary ops against a broadcast second operand (a row, a column or a scalar), and max and clamp off their kinks. */
+    @Property(tries = 40)
+    void binaryOpsMaxAndClampPassAGradientCheck(@ForAll("moderate") Tensor a, @ForAll("moderate") Tensor b0) {
+        Tensor[] seconds = {Tensor.full(1, a.cols(), b0.get(0, 0)), Tensor.full(a.rows(), 1, b0.get(0, 0)),
+            Tensor.scalar(b0.get(0, 0)), a.abs().add(0.5).detach()};   // the last: same shape, at least 0.5
+        for (Tensor b : seconds) {
+            for (String op : new String[] {"add", "sub", "mul", "div"}) {
+                GradCheck.Result r = GradCheck.check(in -> {
+                    switch (op) {
+                        case "add": return in[0].add(in[1]);
+                        case "sub": return in[0].sub(in[1]);
+                        case "mul": return in[0].mul(in[1]);
+                        default: return in[0].div(in[1]);
+                    }
+                }, a.detach().requiresGrad(true), b.detach().requiresGrad(true));
+                assertTrue(r.passed(), op + " " + a + " with " + b + ": " + r);
+            }
+        }
+        // distinct values far from each other and from the clamp bounds, so central differences stay on one side
+        Tensor spread = a.add(Tensor.of(a.rows(), a.cols(), ramp(a.numel()))).detach();
+        gradCheckAll(spread, new Object[][] {{"max 1", (UnaryOperator<Tensor>) v -> v.max(1)},
+            {"max 0", (UnaryOperator<Tensor>) v -> v.max(0)}});
+        Tensor offBounds = a.clamp(-4, 4).add(Tensor.full(a.rows(), a.cols(), 0.005)).detach();
+        gradCheckAll(offBounds, new Object[][] {{"clamp", (UnaryOperator<Tensor>) v -> v.clamp(-2.0021, 1.9979)}});
+    }
+
+    /** 0, 20, 40, ...: added to values in [-5, 5], makes every pair differ by at least 10. */
+    private static double[] ramp(int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 20.0 * i;
+        }
+        return v;
+    }
+
     @Property(tries = 100)
     void logSoftmaxRowsExponentiateToOne(@ForAll("large") Tensor x) {
         Tensor p = x.logSoftmax(1).exp().sum(1);
