@@ -66,7 +66,8 @@ public final class SafeTensors {
      * @param tensors name to tensor, written in this order; not modified
      * @param file the target; its directory must exist
      * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, or a tensor is null
-     * @throws IOException if the file cannot be written (the previous file, if any, is left intact)
+     * @throws IOException if the file cannot be written, naming it and the reason (the previous file, if any, is
+     *     left intact)
      */
     public static void save(Map<String, Tensor> tensors, Path file) throws IOException {
         Objects.requireNonNull(tensors, "tensors");
@@ -81,8 +82,16 @@ public final class SafeTensors {
         }
         byte[] header = header(tensors);
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            writeAtomically(tensors, header, target);
+        } catch (IOException e) {
+            throw new IOException("could not save " + target + " (" + e + "); the previous file, if any, is unchanged",
+                    e);
+        }
+    }
+
+    private static void writeAtomically(Map<String, Tensor> tensors, byte[] header, Path target) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
             keepPermissions(target, tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -94,11 +94,34 @@ class SafeTensorsCrashTest {
                 .redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));
-        assertTrue(out.contains("failed: java.io.IOException") && out.contains("File too large"), out);
+        assertTrue(out.contains("failed: java.io.IOException: could not save " + file) && out.contains("File too large")
+                && out.contains("the previous file, if any, is unchanged"), out);
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the old file is untouched");
         assertEquals(1.0, SafeTensors.load(file).get("w").get(9, 9));
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "the failed save removed its temporary file");
+        }
+    }
+
+    @Test
+    void aSaveIntoAReadOnlyDirectoryFailsClearlyAndKeepsTheOldFile() throws Exception {
+        Path file = dir.resolve("weights.safetensors");
+        SafeTensors.save(Map.of("w", Tensor.full(10, 10, 1.0)), file);
+        byte[] before = Files.readAllBytes(file);
+        // root ignores permission bits, so the directory is made read-only by a read-only bind mount, in a user and
+        // mount namespace of the child's own (no privilege needed, nothing changes outside the child)
+        String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process child = new ProcessBuilder("unshare", "-rm", "sh", "-c",
+                "mount --bind -o ro \"$0\" \"$0\" && exec \"$1\" -cp \"$2\" \"$3\" \"$4\"",
+                dir.toString(), javaBin, System.getProperty("java.class.path"), OneSave.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        assertTrue(out.contains("failed: java.io.IOException: could not save " + file)
+                && out.contains("Read-only file system"), out);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the old file is untouched");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "nothing else was written");
         }
     }
 
