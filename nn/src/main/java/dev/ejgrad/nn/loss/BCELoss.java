@@ -78,15 +78,7 @@ public final class BCELoss {
         int n = input.rows();
         int c = input.cols();
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj losses = new DMatrixRMaj(n, c);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                double l = (y.data[k] - 1) * Math.max(Math.log1p(-p.data[k]), -100)
-                        - y.data[k] * Math.max(Math.log(p.data[k]), -100);
-                losses.data[k] = w == null ? l : l * at(w, i, j);
-            }
-        }
+        DMatrixRMaj losses = terms(p, y, w);
         DMatrixRMaj out = LossSupport.reduce(losses, reduction);
         return Autograd.op(NAME, out, input, g -> {
             DMatrixRMaj grad = new DMatrixRMaj(n, c);
@@ -122,20 +114,13 @@ public final class BCELoss {
         DMatrixRMaj p = LossSupport.values(input);
         DMatrixRMaj y = LossSupport.values(target);
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        DMatrixRMaj terms = terms(p, y, w);
         int clamped = 0;
         int[] perRow = new int[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                double logP = Math.log(p.data[k]);
-                double log1mP = Math.log1p(-p.data[k]);
-                if (y.data[k] > 0 && logP < -100 || y.data[k] < 1 && log1mP < -100) {
-                    clamped++;
-                    perRow[i]++;
-                }
-                double l = (y.data[k] - 1) * Math.max(log1mP, -100) - y.data[k] * Math.max(logP, -100);
-                terms.data[k] = w == null ? l : l * at(w, i, j);
+        for (int k = 0; k < p.data.length; k++) {
+            if (y.data[k] > 0 && Math.log(p.data[k]) < -100 || y.data[k] < 1 && Math.log1p(-p.data[k]) < -100) {
+                clamped++;
+                perRow[k / c]++;
             }
         }
         java.util.List<String> notes = new java.util.ArrayList<>();
@@ -146,5 +131,17 @@ public final class BCELoss {
         return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
                 LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"
                         + (perRow[i] > 0 ? ", " + perRow[i] + " clamped at -100" : "")), notes);
+    }
+
+    /** Each element's term, as libtorch: {@code w·((y-1)·max(log1p(-p), -100) - y·max(log p, -100))}. */
+    private static DMatrixRMaj terms(DMatrixRMaj p, DMatrixRMaj y, DMatrixRMaj w) {
+        int c = p.numCols;
+        DMatrixRMaj losses = new DMatrixRMaj(p.numRows, c);
+        for (int k = 0; k < losses.data.length; k++) {
+            double l = (y.data[k] - 1) * Math.max(Math.log1p(-p.data[k]), -100)
+                    - y.data[k] * Math.max(Math.log(p.data[k]), -100);
+            losses.data[k] = w == null ? l : l * at(w, k / c, k % c);
+        }
+        return losses;
     }
 }

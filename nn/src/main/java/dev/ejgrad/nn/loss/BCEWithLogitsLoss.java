@@ -95,20 +95,7 @@ public final class BCEWithLogitsLoss {
         int c = input.cols();
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
         DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
-        DMatrixRMaj losses = new DMatrixRMaj(n, c);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                double xv = x.data[k];
-                double yv = y.data[k];
-                double logSigmoid = Math.min(xv, 0) - Math.log1p(Math.exp(-Math.abs(xv)));
-                if (pw != null) {
-                    logSigmoid *= (at(pw, 0, j) - 1) * yv + 1;
-                }
-                double l = (1 - yv) * xv - logSigmoid;
-                losses.data[k] = w == null ? l : l * at(w, i, j);
-            }
-        }
+        DMatrixRMaj losses = terms(x, y, w, pw);
         DMatrixRMaj out = LossSupport.reduce(losses, reduction);
         return Autograd.op(NAME, out, input, g -> {
             DMatrixRMaj grad = new DMatrixRMaj(n, c);
@@ -151,21 +138,14 @@ public final class BCEWithLogitsLoss {
         DMatrixRMaj y = LossSupport.values(target);
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
         DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
-        DMatrixRMaj terms = new DMatrixRMaj(n, c);
+        DMatrixRMaj terms = terms(x, y, w, pw);
         int positives = 0;
         double added = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int k = i * c + j;
-                double logSigmoid = Math.min(x.data[k], 0) - Math.log1p(Math.exp(-Math.abs(x.data[k])));
-                double scale = pw == null ? 1 : (at(pw, 0, j) - 1) * y.data[k] + 1;
-                double l = (1 - y.data[k]) * x.data[k] - logSigmoid * scale;
-                double wk = w == null ? 1 : at(w, i, j);
-                if (pw != null && y.data[k] > 0) {
-                    positives++;
-                    added += -(at(pw, 0, j) - 1) * y.data[k] * logSigmoid * wk;
-                }
-                terms.data[k] = l * wk;
+        for (int k = 0; pw != null && k < x.data.length; k++) {
+            if (y.data[k] > 0) {
+                double logSigmoid = logSigmoid(x.data[k]);
+                positives++;
+                added += -(at(pw, 0, k % c) - 1) * y.data[k] * logSigmoid * (w == null ? 1 : at(w, k / c, k % c));
             }
         }
         java.util.List<String> notes = new java.util.ArrayList<>();
@@ -175,5 +155,25 @@ public final class BCEWithLogitsLoss {
         }
         return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
                 LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"), notes);
+    }
+
+    /** {@code log σ(x) = min(x, 0) - log1p(e^-|x|)}, finite for every finite x. */
+    private static double logSigmoid(double x) {
+        return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /** Each element's term, as libtorch: {@code w·((1-y)·x - (1 + (pw-1)·y)·log σ(x))}. */
+    private static DMatrixRMaj terms(DMatrixRMaj x, DMatrixRMaj y, DMatrixRMaj w, DMatrixRMaj pw) {
+        int c = x.numCols;
+        DMatrixRMaj losses = new DMatrixRMaj(x.numRows, c);
+        for (int k = 0; k < losses.data.length; k++) {
+            double logSigmoid = logSigmoid(x.data[k]);
+            if (pw != null) {
+                logSigmoid *= (at(pw, 0, k % c) - 1) * y.data[k] + 1;
+            }
+            double l = (1 - y.data[k]) * x.data[k] - logSigmoid;
+            losses.data[k] = w == null ? l : l * at(w, k / c, k % c);
+        }
+        return losses;
     }
 }
