@@ -97,7 +97,6 @@ public final class BCELoss {
         });
     }
 
-
     /**
      * Takes one evaluation apart: per row the sum of its elements' terms, the denominator (N·C for MEAN), and how many
      * log terms hit the -100 clamp (a probability of exactly 0 or 1, or within e^-100 of it, on the wrong side).
