@@ -38,7 +38,7 @@ public final class Anomaly implements AutoCloseable {
         return new Anomaly(depths);
     }
 
-    /** @return whether anomaly detection is on for this thread */
+    /** {@return whether anomaly detection is on for this thread} */
     public static boolean isEnabled() {
         return ThreadModes.get()[ThreadModes.ANOMALY] > 0;
     }

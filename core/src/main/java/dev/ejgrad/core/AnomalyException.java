@@ -20,12 +20,12 @@ public final class AnomalyException extends ArithmeticException {
         this.site = site;
     }
 
-    /** @return the name of the op that produced the value */
+    /** {@return the name of the op that produced the value} */
     public String op() {
         return op;
     }
 
-    /** @return the first frame of the caller's code when the op was created, e.g. {@code Train.main(Train.java:42)} */
+    /** {@return the first frame of the caller's code when the op was created, e.g. {@code Train.main(Train.java:42)}} */
     public String site() {
         return site;
     }

@@ -163,32 +163,32 @@ public final class GradCheck {
             this.where = where;
         }
 
-        /** @return whether every element agreed within the tolerances */
+        /** {@return whether every element agreed within the tolerances} */
         public boolean passed() {
             return passed;
         }
 
-        /** @return index of the input holding the worst element, or -1 if nothing was compared */
+        /** {@return index of the input holding the worst element, or -1 if nothing was compared} */
         public int input() {
             return input;
         }
 
-        /** @return row-major index of the worst element within its input */
+        /** {@return row-major index of the worst element within its input} */
         public int element() {
             return element;
         }
 
-        /** @return the analytic derivative at the worst element */
+        /** {@return the analytic derivative at the worst element} */
         public double analytic() {
             return analytic;
         }
 
-        /** @return the central-difference derivative at the worst element */
+        /** {@return the central-difference derivative at the worst element} */
         public double numeric() {
             return numeric;
         }
 
-        /** @return {@code |analytic - numeric|} at the worst element */
+        /** {@return {@code |analytic - numeric|} at the worst element} */
         public double error() {
             return error;
         }

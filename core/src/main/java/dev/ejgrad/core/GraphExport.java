@@ -29,6 +29,8 @@ public final class GraphExport {
     }
 
     /**
+     * Returns Graphviz DOT text.
+     *
      * @param root the tensor whose history to draw; not modified
      * @return Graphviz DOT text
      */
@@ -37,6 +39,8 @@ public final class GraphExport {
     }
 
     /**
+     * Returns Graphviz DOT text.
+     *
      * @param root the tensor whose history to draw; not modified
      * @param names names to show for some tensors, e.g. {@code model.namedParameters()}
      * @return Graphviz DOT text
@@ -58,6 +62,8 @@ public final class GraphExport {
     }
 
     /**
+     * Returns Mermaid flowchart text.
+     *
      * @param root the tensor whose history to draw; not modified
      * @return Mermaid flowchart text
      */
@@ -66,6 +72,8 @@ public final class GraphExport {
     }
 
     /**
+     * Returns Mermaid flowchart text.
+     *
      * @param root the tensor whose history to draw; not modified
      * @param names names to show for some tensors, e.g. {@code model.namedParameters()}
      * @return Mermaid flowchart text

@@ -36,7 +36,7 @@ final class KernelSelection {
         return JavaKernels.INSTANCE;
     }
 
-    /** @return a one-line description of the kernels in use */
+    /** {@return a one-line description of the kernels in use} */
     static String describe() {
         return KERNELS instanceof JavaKernels ? "plain Java" : VectorKernels.describe();
     }

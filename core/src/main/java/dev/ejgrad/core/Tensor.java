@@ -209,17 +209,17 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- reading
 
-    /** @return the number of rows */
+    /** {@return the number of rows} */
     public int rows() {
         return data.numRows;
     }
 
-    /** @return the number of columns */
+    /** {@return the number of columns} */
     public int cols() {
         return data.numCols;
     }
 
-    /** @return {@code rows() * cols()} */
+    /** {@return {@code rows() * cols()}} */
     public int numel() {
         return data.numRows * data.numCols;
     }
@@ -253,7 +253,7 @@ public final class Tensor {
         return data.data[0];
     }
 
-    /** @return a copy of the values, one array per row */
+    /** {@return a copy of the values, one array per row} */
     public double[][] toArray() {
         double[][] out = new double[rows()][cols()];
         for (int i = 0; i < out.length; i++) {
@@ -262,12 +262,12 @@ public final class Tensor {
         return out;
     }
 
-    /** @return a copy of the values as an EJML matrix */
+    /** {@return a copy of the values as an EJML matrix} */
     public DMatrixRMaj toMatrix() {
         return data.copy();
     }
 
-    /** @return the shape, the op that made this tensor, and the values (up to 6x6, then ellipses) */
+    /** {@return the shape, the op that made this tensor, and the values (up to 6x6, then ellipses)} */
     @Override
     public String toString() {
         return TensorFormat.format(this);
@@ -275,7 +275,7 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- autograd
 
-    /** @return whether gradients are computed for this tensor */
+    /** {@return whether gradients are computed for this tensor} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -296,12 +296,12 @@ public final class Tensor {
         return this;
     }
 
-    /** @return {@code true} if this tensor was not made by a recorded op (created, detached, or made under NoGrad) */
+    /** {@return {@code true} if this tensor was not made by a recorded op (created, detached, or made under NoGrad)} */
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** @return the name of the op that made this tensor, or {@code null} for a leaf */
+    /** {@return the name of the op that made this tensor, or {@code null} for a leaf} */
     public String opName() {
         return node == null ? null : node.name;
     }
@@ -546,34 +546,34 @@ public final class Tensor {
         return MatrixOps.matmulT(this, other);
     }
 
-    /** @return the transpose, {@code cols() x rows()} */
+    /** {@return the transpose, {@code cols() x rows()}} */
     public Tensor t() {
         return MatrixOps.transpose(this);
     }
 
     // ---------------------------------------------------------------- unary ops
 
-    /** @return {@code -x} */
+    /** {@return {@code -x}} */
     public Tensor neg() {
         return UnaryOps.neg(this);
     }
 
-    /** @return {@code e^x}; gradient {@code g·e^x} */
+    /** {@return {@code e^x}; gradient {@code g·e^x}} */
     public Tensor exp() {
         return UnaryOps.exp(this);
     }
 
-    /** @return the natural logarithm; {@code log(0) = -inf}, {@code log(x < 0) = NaN}; gradient {@code g/x} */
+    /** {@return the natural logarithm; {@code log(0) = -inf}, {@code log(x < 0) = NaN}; gradient {@code g/x}} */
     public Tensor log() {
         return UnaryOps.log(this);
     }
 
-    /** @return the square root; gradient {@code g / (2·sqrt(x))} */
+    /** {@return the square root; gradient {@code g / (2·sqrt(x))}} */
     public Tensor sqrt() {
         return UnaryOps.sqrt(this);
     }
 
-    /** @return {@code |x|}; gradient {@code g·sgn(x)}, 0 at 0 */
+    /** {@return {@code |x|}; gradient {@code g·sgn(x)}, 0 at 0} */
     public Tensor abs() {
         return UnaryOps.abs(this);
     }
@@ -588,22 +588,22 @@ public final class Tensor {
         return UnaryOps.pow(this, exponent);
     }
 
-    /** @return the logistic function {@code 1/(1+e^-x)}, computed without overflow */
+    /** {@return the logistic function {@code 1/(1+e^-x)}, computed without overflow} */
     public Tensor sigmoid() {
         return UnaryOps.sigmoid(this);
     }
 
-    /** @return the hyperbolic tangent; gradient {@code g·(1 - tanh²x)} */
+    /** {@return the hyperbolic tangent; gradient {@code g·(1 - tanh²x)}} */
     public Tensor tanh() {
         return UnaryOps.tanh(this);
     }
 
-    /** @return {@code max(x, 0)}; gradient passes only where {@code x > 0} */
+    /** {@return {@code max(x, 0)}; gradient passes only where {@code x > 0}} */
     public Tensor relu() {
         return UnaryOps.relu(this);
     }
 
-    /** @return {@code log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)}, finite for any finite x */
+    /** {@return {@code log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)}, finite for any finite x} */
     public Tensor logSigmoid() {
         return UnaryOps.logSigmoid(this);
     }
@@ -631,12 +631,12 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- reductions
 
-    /** @return the sum of all elements, 1x1 */
+    /** {@return the sum of all elements, 1x1} */
     public Tensor sum() {
         return Reductions.sum(this);
     }
 
-    /** @return the mean of all elements, 1x1 (NaN for an empty tensor, as PyTorch) */
+    /** {@return the mean of all elements, 1x1 (NaN for an empty tensor, as PyTorch)} */
     public Tensor mean() {
         return Reductions.mean(this);
     }

@@ -33,7 +33,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** @return the command line, with case-insensitive option values (adam, ADAM) */
+    /** {@return the command line, with case-insensitive option values (adam, ADAM)} */
     static CommandLine commandLine() {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }

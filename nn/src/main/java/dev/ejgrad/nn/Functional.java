@@ -40,6 +40,8 @@ public final class Functional {
     }
 
     /**
+     * Returns {@code max(x, 0)}.
+     *
      * @param x any shape
      * @return {@code max(x, 0)}
      */
@@ -48,6 +50,8 @@ public final class Functional {
     }
 
     /**
+     * Returns {@code 1 / (1 + e^-x)}.
+     *
      * @param x any shape
      * @return {@code 1 / (1 + e^-x)}
      */
@@ -56,6 +60,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the softmax along {@code dim}.
+     *
      * @param x any shape
      * @param dim 1 per row, 0 per column
      * @return the softmax along {@code dim}
@@ -65,6 +71,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the log-softmax along {@code dim}.
+     *
      * @param x any shape
      * @param dim 1 per row, 0 per column
      * @return the log-softmax along {@code dim}
@@ -74,6 +82,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean cross-entropy, 1x1.
+     *
      * @param logits {@code N x C}
      * @param targets N class indices
      * @return the mean cross-entropy, 1x1
@@ -84,6 +94,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean cross-entropy over rows, 1x1.
+     *
      * @param logits {@code N x C}
      * @param probabilities {@code N x C} class probabilities
      * @return the mean cross-entropy over rows, 1x1
@@ -94,6 +106,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean negative log-likelihood, 1x1.
+     *
      * @param logProbs {@code N x C} log-probabilities
      * @param targets N class indices
      * @return the mean negative log-likelihood, 1x1
@@ -104,6 +118,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean binary cross-entropy, 1x1.
+     *
      * @param probs {@code N x C} probabilities
      * @param targets {@code N x C} in [0, 1]
      * @return the mean binary cross-entropy, 1x1
@@ -114,6 +130,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean binary cross-entropy on logits, 1x1.
+     *
      * @param logits {@code N x C}
      * @param targets {@code N x C} in [0, 1]
      * @return the mean binary cross-entropy on logits, 1x1
@@ -124,6 +142,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the mean squared error, 1x1.
+     *
      * @param input {@code N x C}
      * @param target {@code N x C}
      * @return the mean squared error, 1x1
@@ -134,6 +154,8 @@ public final class Functional {
     }
 
     /**
+     * Returns the KL divergence with PyTorch's default MEAN reduction (divided by N·C), 1x1.
+     *
      * @param logProbs {@code N x C} log-probabilities
      * @param target {@code N x C} probabilities
      * @return the KL divergence with PyTorch's default MEAN reduction (divided by N·C), 1x1

@@ -73,22 +73,22 @@ public final class Linear extends Module {
         return Tensor.of(rows, cols, v).requiresGrad(true);
     }
 
-    /** @return the weight parameter itself, {@code out x in} */
+    /** {@return the weight parameter itself, {@code out x in}} */
     public Tensor weight() {
         return weight;
     }
 
-    /** @return the bias parameter itself, {@code 1 x out}, or {@code null} */
+    /** {@return the bias parameter itself, {@code 1 x out}, or {@code null}} */
     public Tensor bias() {
         return bias;
     }
 
-    /** @return the number of input features */
+    /** {@return the number of input features} */
     public int inFeatures() {
         return weight.cols();
     }
 
-    /** @return the number of output features */
+    /** {@return the number of output features} */
     public int outFeatures() {
         return weight.rows();
     }

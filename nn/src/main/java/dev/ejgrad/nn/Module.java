@@ -68,12 +68,12 @@ public abstract class Module {
         }
     }
 
-    /** @return every parameter of this module and its sub-modules, in registration order */
+    /** {@return every parameter of this module and its sub-modules, in registration order} */
     public List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** @return every parameter by its dotted PyTorch name, in registration order (the tensors themselves) */
+    /** {@return every parameter by its dotted PyTorch name, in registration order (the tensors themselves)} */
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out);
@@ -85,7 +85,7 @@ public abstract class Module {
         children.forEach((name, m) -> m.collect(prefix + name + ".", out));
     }
 
-    /** @return the sub-modules by name, in registration order */
+    /** {@return the sub-modules by name, in registration order} */
     protected final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
@@ -122,7 +122,7 @@ public abstract class Module {
         children.values().forEach(m -> m.setTraining(mode));
     }
 
-    /** @return whether this module is in training mode (the default) */
+    /** {@return whether this module is in training mode (the default)} */
     public boolean isTraining() {
         return training;
     }
@@ -218,7 +218,7 @@ public abstract class Module {
         return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
-    /** @return this module's own settings for {@link #toString()}, e.g. {@code in_features=3, out_features=2} */
+    /** {@return this module's own settings for {@link #toString()}, e.g. {@code in_features=3, out_features=2}} */
     protected String extraRepr() {
         return "";
     }

@@ -18,6 +18,8 @@ public final class Sequential extends Module {
     private final List<Module> modules = new ArrayList<>();
 
     /**
+     * The modules, applied in the order given.
+     *
      * @param modules the modules, in order of application
      */
     public Sequential(Module... modules) {
@@ -28,6 +30,8 @@ public final class Sequential extends Module {
     }
 
     /**
+     * Returns the module at {@code index}.
+     *
      * @param index position, from 0
      * @return the module at {@code index}
      * @throws IndexOutOfBoundsException if there is none
@@ -36,7 +40,7 @@ public final class Sequential extends Module {
         return modules.get(index);
     }
 
-    /** @return the number of modules */
+    /** {@return the number of modules} */
     public int size() {
         return modules.size();
     }

@@ -10,6 +10,8 @@ public final class Softmax extends Module {
     private final int dim;
 
     /**
+     * A softmax along {@code dim}.
+     *
      * @param dim 1 normalises each row (one example per row), 0 each column
      * @throws IllegalArgumentException if {@code dim} is not 0 or 1
      */

@@ -34,6 +34,8 @@ public class Adam implements Optimizer {
     private final double[][] vMax;
 
     /**
+     * An Adam optimizer with the default betas (0.9, 0.999), eps 1e-8, no weight decay.
+     *
      * @param params the parameters to update, leaves, each once
      * @param lr learning rate, at least 0
      * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative
@@ -68,12 +70,14 @@ public class Adam implements Optimizer {
         return this;
     }
 
-    /** @return the learning rate */
+    /** {@return the learning rate} */
     public double lr() {
         return lr;
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param beta1 decay of the first moment, in [0, 1)
      * @param beta2 decay of the second moment, in [0, 1)
      * @return this optimizer
@@ -92,6 +96,8 @@ public class Adam implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param eps term added to the denominator after the square root, at least 0
      * @return this optimizer
      */
@@ -101,6 +107,8 @@ public class Adam implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param weightDecay weight decay, at least 0 (added to the gradient for Adam, decoupled for AdamW)
      * @return this optimizer
      */
@@ -110,6 +118,8 @@ public class Adam implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param amsgrad whether to divide by the running maximum of the second moment
      * @return this optimizer
      */

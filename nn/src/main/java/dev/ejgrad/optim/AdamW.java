@@ -11,6 +11,8 @@ import java.util.List;
 public final class AdamW extends Adam {
 
     /**
+     * An AdamW optimizer with the default betas (0.9, 0.999), eps 1e-8 and weight decay 0.01.
+     *
      * @param params the parameters to update, leaves, each once
      * @param lr learning rate, at least 0
      * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative

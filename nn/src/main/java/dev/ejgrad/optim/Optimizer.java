@@ -9,7 +9,7 @@ public interface Optimizer {
     /** Sets every parameter's gradient to {@code null} (PyTorch's default, {@code set_to_none=True}). */
     void zeroGrad();
 
-    /** @return the learning rate */
+    /** {@return the learning rate} */
     double lr();
 
     /**

@@ -34,6 +34,8 @@ public final class SGD implements Optimizer {
     private boolean nesterov;
 
     /**
+     * Plain SGD; momentum, dampening, weight decay and Nesterov are set by the methods below.
+     *
      * @param params the parameters to update, leaves, each once
      * @param lr learning rate, at least 0
      * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative
@@ -56,12 +58,14 @@ public final class SGD implements Optimizer {
         return this;
     }
 
-    /** @return the learning rate */
+    /** {@return the learning rate} */
     public double lr() {
         return lr;
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param momentum momentum factor, at least 0
      * @return this optimizer
      */
@@ -71,6 +75,8 @@ public final class SGD implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param dampening dampening of the momentum, at least 0
      * @return this optimizer
      */
@@ -80,6 +86,8 @@ public final class SGD implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param weightDecay L2 penalty added to the gradient, at least 0
      * @return this optimizer
      */
@@ -89,6 +97,8 @@ public final class SGD implements Optimizer {
     }
 
     /**
+     * Returns this optimizer.
+     *
      * @param nesterov whether to use Nesterov momentum (needs momentum &gt; 0 and dampening 0, checked at
      *     {@link #step()})
      * @return this optimizer
@@ -99,6 +109,8 @@ public final class SGD implements Optimizer {
     }
 
     /**
+     * Takes one step, updating every parameter whose gradient is not null.
+     *
      * @throws IllegalArgumentException if Nesterov momentum is on without momentum or with dampening
      */
     @Override

@@ -33,23 +33,25 @@ public final class Arff {
             this.labelNames = labelNames;
         }
 
-        /** @return {@code N x D} features */
+        /** {@return {@code N x D} features} */
         public Tensor features() {
             return features;
         }
 
-        /** @return {@code N x L} labels, each 0 or 1 */
+        /** {@return {@code N x L} labels, each 0 or 1} */
         public Tensor labels() {
             return labels;
         }
 
-        /** @return the label attributes' names */
+        /** {@return the label attributes' names} */
         public List<String> labelNames() {
             return labelNames;
         }
     }
 
     /**
+     * Returns the data.
+     *
      * @param file a dense ARFF file
      * @param labels how many trailing attributes are labels
      * @return the data
@@ -62,6 +64,8 @@ public final class Arff {
     }
 
     /**
+     * Returns the data.
+     *
      * @param in the ARFF text; not closed
      * @param source the name to use in messages
      * @param labels how many trailing attributes are labels

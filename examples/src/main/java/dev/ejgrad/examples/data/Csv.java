@@ -30,23 +30,25 @@ public final class Csv {
             this.classes = classes;
         }
 
-        /** @return {@code N x D} features */
+        /** {@return {@code N x D} features} */
         public Tensor features() {
             return features;
         }
 
-        /** @return N labels in {@code [0, classes)} */
+        /** {@return N labels in {@code [0, classes)}} */
         public int[] labels() {
             return labels.clone();
         }
 
-        /** @return the class names, by label */
+        /** {@return the class names, by label} */
         public List<String> classes() {
             return classes;
         }
     }
 
     /**
+     * Returns the data.
+     *
      * @param in the CSV text, UTF-8; not closed
      * @param source the name to use in messages
      * @return the data

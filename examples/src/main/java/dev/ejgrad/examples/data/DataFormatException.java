@@ -8,6 +8,8 @@ public final class DataFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * A malformed-data error at a place in a file.
+     *
      * @param source the file or resource read
      * @param where "line 12" or "byte 16"
      * @param problem what is wrong there

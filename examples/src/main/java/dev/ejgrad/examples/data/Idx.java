@@ -35,17 +35,19 @@ public final class Idx {
             this.pixels = pixels;
         }
 
-        /** @return the number of images */
+        /** {@return the number of images} */
         public int count() {
             return count;
         }
 
-        /** @return pixels per image ({@code rows * cols}) */
+        /** {@return pixels per image ({@code rows * cols})} */
         public int size() {
             return rows * cols;
         }
 
         /**
+         * Returns the pixel's value scaled to [0, 1].
+         *
          * @param image image index
          * @param pixel pixel index within the image
          * @return the pixel's value scaled to [0, 1]
@@ -55,6 +57,8 @@ public final class Idx {
         }
 
         /**
+         * Returns a view-free copy of those images.
+         *
          * @param first the first image to keep
          * @param count how many to keep
          * @return a view-free copy of those images
@@ -67,6 +71,8 @@ public final class Idx {
     }
 
     /**
+     * Returns the images.
+     *
      * @param file an IDX image file, optionally gzip-compressed
      * @return the images
      * @throws IOException if the file cannot be read or is not an IDX image file (the message names the byte offset)
@@ -78,6 +84,8 @@ public final class Idx {
     }
 
     /**
+     * Returns the labels.
+     *
      * @param file an IDX label file, optionally gzip-compressed
      * @return the labels
      * @throws IOException if the file cannot be read or is not an IDX label file
@@ -89,6 +97,8 @@ public final class Idx {
     }
 
     /**
+     * Returns the images.
+     *
      * @param raw the bytes, optionally gzip-compressed; not closed
      * @param source the name to use in messages
      * @return the images
@@ -114,6 +124,8 @@ public final class Idx {
     }
 
     /**
+     * Returns the labels.
+     *
      * @param raw the bytes, optionally gzip-compressed; not closed
      * @param source the name to use in messages
      * @return the labels

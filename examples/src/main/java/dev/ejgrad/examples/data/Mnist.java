@@ -205,17 +205,17 @@ public final class Mnist {
         }
     }
 
-    /** @return the number of training examples */
+    /** {@return the number of training examples} */
     public int trainSize() {
         return trainLabels.length;
     }
 
-    /** @return the number of test examples */
+    /** {@return the number of test examples} */
     public int testSize() {
         return testLabels.length;
     }
 
-    /** @return pixels per image (784) */
+    /** {@return pixels per image (784)} */
     public int features() {
         return trainImages.size();
     }
@@ -233,6 +233,8 @@ public final class Mnist {
     }
 
     /**
+     * Returns the labels of that batch.
+     *
      * @param order a permutation of the training indices
      * @param from first position in {@code order}
      * @param to one past the last position
@@ -247,6 +249,8 @@ public final class Mnist {
     }
 
     /**
+     * Returns test images {@code from..to}, standardised as the training batches.
+     *
      * @param from first test index
      * @param to one past the last
      * @return test images {@code from..to}, standardised as the training batches
@@ -259,7 +263,7 @@ public final class Mnist {
         return batch(testImages, order, 0, order.length);
     }
 
-    /** @return a copy of the test labels */
+    /** {@return a copy of the test labels} */
     public int[] testLabels() {
         return testLabels.clone();
     }

@@ -40,6 +40,8 @@ public final class BCELoss {
     }
 
     /**
+     * Returns this loss with element weights.
+     *
      * @param weight a weight that broadcasts to the input (copied); must not require grad
      * @return this loss with element weights
      */
@@ -48,6 +50,8 @@ public final class BCELoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN or SUM
      * @return this loss with that reduction
      * @throws IllegalArgumentException for BATCHMEAN
@@ -57,6 +61,8 @@ public final class BCELoss {
     }
 
     /**
+     * Returns the loss: 1x1, or {@code N x C} for NONE.
+     *
      * @param input probabilities in [0, 1], {@code N x C}; not modified
      * @param target targets in [0, 1], the input's shape; must not require grad
      * @return the loss: 1x1, or {@code N x C} for NONE

@@ -39,6 +39,8 @@ public final class BCEWithLogitsLoss {
     }
 
     /**
+     * Returns this loss with element weights.
+     *
      * @param weight a weight that broadcasts to the input (copied); must not require grad
      * @return this loss with element weights
      */
@@ -47,6 +49,8 @@ public final class BCEWithLogitsLoss {
     }
 
     /**
+     * Returns this loss with positive weights.
+     *
      * @param posWeight the weight of the positive term per label, 1xC or 1x1 (copied); must not require grad
      * @return this loss with positive weights
      * @throws IllegalArgumentException if it is not a single row
@@ -61,6 +65,8 @@ public final class BCEWithLogitsLoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN or SUM
      * @return this loss with that reduction
      * @throws IllegalArgumentException for BATCHMEAN
@@ -70,6 +76,8 @@ public final class BCEWithLogitsLoss {
     }
 
     /**
+     * Returns the loss: 1x1, or {@code N x C} for NONE.
+     *
      * @param input logits, {@code N x C}; not modified
      * @param target targets in [0, 1], the input's shape; must not require grad
      * @return the loss: 1x1, or {@code N x C} for NONE

@@ -55,6 +55,8 @@ public final class CrossEntropyLoss {
     }
 
     /**
+     * Returns this loss with class weights.
+     *
      * @param weight a 1xC weight per class (copied); must not require grad
      * @return this loss with class weights
      */
@@ -68,6 +70,8 @@ public final class CrossEntropyLoss {
     }
 
     /**
+     * Returns this loss with that ignore index.
+     *
      * @param ignoreIndex a target value whose rows contribute nothing, to the loss or to the mean's denominator
      * @return this loss with that ignore index
      */
@@ -76,6 +80,8 @@ public final class CrossEntropyLoss {
     }
 
     /**
+     * Returns this loss with label smoothing.
+     *
      * @param labelSmoothing ε in [0, 1]: the target becomes {@code (1-ε)·target + ε/C}
      * @return this loss with label smoothing
      * @throws IllegalArgumentException if ε is outside [0, 1]
@@ -88,6 +94,8 @@ public final class CrossEntropyLoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN or SUM
      * @return this loss with that reduction
      * @throws IllegalArgumentException for BATCHMEAN

@@ -37,6 +37,8 @@ public final class KLDivLoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN, SUM or BATCHMEAN (the true KL divergence per example)
      * @return this loss with that reduction
      */
@@ -45,6 +47,8 @@ public final class KLDivLoss {
     }
 
     /**
+     * Returns this loss with that target form.
+     *
      * @param logTarget whether the target is given as log-probabilities
      * @return this loss with that target form
      */
@@ -53,6 +57,8 @@ public final class KLDivLoss {
     }
 
     /**
+     * Returns the loss: 1x1, or {@code N x C} for NONE.
+     *
      * @param input log-probabilities, {@code N x C}; not modified
      * @param target probabilities (or log-probabilities with {@code logTarget}), the input's shape; must not
      *     require grad

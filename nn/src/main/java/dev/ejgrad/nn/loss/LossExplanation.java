@@ -23,6 +23,8 @@ public final class LossExplanation {
         private final boolean ignored;
 
         /**
+         * One row of an explanation.
+         *
          * @param index the row's index in the batch
          * @param contribution what it adds before the reduction divides
          * @param detail how the contribution arose
@@ -35,22 +37,22 @@ public final class LossExplanation {
             this.ignored = ignored;
         }
 
-        /** @return the row's index in the batch */
+        /** {@return the row's index in the batch} */
         public int index() {
             return index;
         }
 
-        /** @return what the row adds to the sum before the reduction divides (0 for an ignored row) */
+        /** {@return what the row adds to the sum before the reduction divides (0 for an ignored row)} */
         public double contribution() {
             return contribution;
         }
 
-        /** @return how the contribution arose, e.g. {@code target 2, weight 1.5, -log p = 0.693} */
+        /** {@return how the contribution arose, e.g. {@code target 2, weight 1.5, -log p = 0.693}} */
         public String detail() {
             return detail;
         }
 
-        /** @return whether the row's target was the ignore index */
+        /** {@return whether the row's target was the ignore index} */
         public boolean ignored() {
             return ignored;
         }
@@ -75,37 +77,37 @@ public final class LossExplanation {
         this.notes = Collections.unmodifiableList(new ArrayList<>(notes));
     }
 
-    /** @return the loss's class name */
+    /** {@return the loss's class name} */
     public String loss() {
         return loss;
     }
 
-    /** @return the reduction used */
+    /** {@return the reduction used} */
     public Reduction reduction() {
         return reduction;
     }
 
-    /** @return the loss value (for NONE, the sum of the per-row values) */
+    /** {@return the loss value (for NONE, the sum of the per-row values)} */
     public double value() {
         return value;
     }
 
-    /** @return what the reduction divided the sum by (1 for SUM and NONE) */
+    /** {@return what the reduction divided the sum by (1 for SUM and NONE)} */
     public double denominator() {
         return denominator;
     }
 
-    /** @return how the denominator was formed, e.g. {@code Σ weight[target] over the 3 rows not ignored} */
+    /** {@return how the denominator was formed, e.g. {@code Σ weight[target] over the 3 rows not ignored}} */
     public String denominatorRule() {
         return denominatorRule;
     }
 
-    /** @return every row, in batch order */
+    /** {@return every row, in batch order} */
     public List<Row> rows() {
         return rows;
     }
 
-    /** @return the indices of the ignored rows */
+    /** {@return the indices of the ignored rows} */
     public List<Integer> ignoredRows() {
         List<Integer> out = new ArrayList<>();
         for (Row r : rows) {
@@ -116,12 +118,12 @@ public final class LossExplanation {
         return out;
     }
 
-    /** @return notes on label smoothing, clamping, positive weights or the entropy/KL split, as they apply */
+    /** {@return notes on label smoothing, clamping, positive weights or the entropy/KL split, as they apply} */
     public List<String> notes() {
         return notes;
     }
 
-    /** @return a table of the rows, then the denominator, the value and the notes */
+    /** {@return a table of the rows, then the denominator, the value and the notes} */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(loss).append(", reduction ").append(reduction).append('\n');

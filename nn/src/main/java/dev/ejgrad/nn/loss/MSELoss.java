@@ -30,6 +30,8 @@ public final class MSELoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN or SUM
      * @return this loss with that reduction
      * @throws IllegalArgumentException for BATCHMEAN
@@ -39,6 +41,8 @@ public final class MSELoss {
     }
 
     /**
+     * Returns the loss: 1x1, or {@code N x C} for NONE.
+     *
      * @param input predictions, {@code N x C}; not modified
      * @param target targets, the input's shape; not modified
      * @return the loss: 1x1, or {@code N x C} for NONE

@@ -40,6 +40,8 @@ public final class NLLLoss {
     }
 
     /**
+     * Returns this loss with class weights.
+     *
      * @param weight a 1xC weight per class (copied); must not require grad
      * @return this loss with class weights
      */
@@ -53,6 +55,8 @@ public final class NLLLoss {
     }
 
     /**
+     * Returns this loss with that ignore index.
+     *
      * @param ignoreIndex a target value whose rows contribute nothing
      * @return this loss with that ignore index
      */
@@ -61,6 +65,8 @@ public final class NLLLoss {
     }
 
     /**
+     * Returns this loss with that reduction.
+     *
      * @param reduction NONE, MEAN or SUM
      * @return this loss with that reduction
      * @throws IllegalArgumentException for BATCHMEAN
@@ -70,6 +76,8 @@ public final class NLLLoss {
     }
 
     /**
+     * Returns the loss: 1x1, or {@code N x 1} for NONE.
+     *
      * @param input {@code N x C} log-probabilities; not modified
      * @param target N class indices in {@code [0, C)}, or the ignore index
      * @return the loss: 1x1, or {@code N x 1} for NONE
