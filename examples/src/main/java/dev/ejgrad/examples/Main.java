@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
             QuickStart.class})
 public final class Main implements Runnable {
 
+    /** The top-level command; its subcommands do the work. */
+    public Main() {
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -17,6 +17,10 @@ import java.util.Objects;
  */
 public abstract class Module {
 
+    /** A module with no parameters or sub-modules yet, in training mode. */
+    protected Module() {
+    }
+
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
