@@ -26,6 +26,10 @@ import picocli.CommandLine.Command;
         description = "A complete training loop: an MLP, cross-entropy, Adam, and weights saved and reloaded.")
 public final class QuickStart implements Callable<Integer> {
 
+    /** The {@code quickstart} subcommand. */
+    public QuickStart() {
+    }
+
     @Override
     public Integer call() throws IOException {
         main(new String[0]);
