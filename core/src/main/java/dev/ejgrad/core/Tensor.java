@@ -32,6 +32,8 @@ public final class Tensor {
     final Node node;
     private boolean requiresGrad;
     private boolean retainsGrad;
+    /** A gradient, or a detached view of an op's result: its storage may be shared, so it never changes. */
+    private boolean readOnly;
     private Tensor grad;
 
     /** A leaf that does not require grad; takes ownership of {@code data}. */
@@ -385,40 +387,51 @@ public final class Tensor {
 
     /** Adds {@code g} to the stored gradient (the engine's only write to it). */
     void accumulateGrad(DMatrixRMaj g) {
-        if (grad == null) {
-            grad = new Tensor(g);
-        } else {
-            DMatrixRMaj sum = new DMatrixRMaj(g.numRows, g.numCols);
-            for (int i = 0; i < sum.data.length; i++) {
-                sum.data[i] = grad.data.data[i] + g.data[i];
+        DMatrixRMaj total = g;
+        if (grad != null) {
+            total = new DMatrixRMaj(g.numRows, g.numCols);
+            for (int i = 0; i < total.data.length; i++) {
+                total.data[i] = grad.data.data[i] + g.data[i];
             }
-            grad = new Tensor(sum);
         }
+        grad = new Tensor(total);
+        grad.readOnly = true;   // g may be another input's gradient or the caller's seed
     }
 
     /**
      * A leaf with the same values and no history. The values are copied from a leaf (whose values an optimizer may
-     * change in place) and shared with a non-leaf (whose values never change).
+     * change in place) and shared with a non-leaf (whose values never change; the view refuses
+     * {@link #updateInPlace}).
      *
      * @return a new leaf that does not require grad
      */
     public Tensor detach() {
-        return new Tensor(isLeaf() ? data.copy() : data);
+        if (isLeaf()) {
+            return new Tensor(data.copy());
+        }
+        Tensor view = new Tensor(data);
+        view.readOnly = true;
+        return view;
     }
 
     /**
-     * Changes this leaf's values in place: the one path by which optimizers and {@code loadStateDict} update
-     * parameters. The update receives the row-major values (modified) and the row-major gradient (not modified;
+     * Changes a leaf's values in place: the one path by which optimizers and {@code loadStateDict} update
+     * parameters. Gradients and detached views of op results, whose storage other tensors may share, refuse it. The update receives the row-major values (modified) and the row-major gradient (not modified;
      * {@code null} when {@link #grad()} is null). Nothing is recorded in the graph.
      *
      * @param update the change to make
-     * @throws IllegalStateException if this tensor is not a leaf
+     * @throws IllegalStateException if this tensor is not a leaf, or is a gradient or a detached view of an op's
+     *     result
      */
     public void updateInPlace(InPlaceUpdate update) {
         Objects.requireNonNull(update, "update");
         if (!isLeaf()) {
             throw new IllegalStateException("updateInPlace: only a leaf's values can change; this tensor was made by "
                     + node.name);
+        }
+        if (readOnly) {
+            throw new IllegalStateException("updateInPlace: this tensor is a gradient or a detached view of an op's "
+                    + "result, whose storage other tensors may share; copy it first (Tensor.from(t.toMatrix()))");
         }
         update.apply(data.data, grad == null ? null : grad.data.data);
     }

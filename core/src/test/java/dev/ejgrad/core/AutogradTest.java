@@ -252,6 +252,24 @@ class AutogradTest {
         assertArrayEquals(new double[] {0, 0}, p.toArray()[0]);
         Tensor y = p.exp();
         assertThrows(IllegalStateException.class, () -> y.updateInPlace((v, g) -> v[0] = 1));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> p.grad().updateInPlace((v, g) -> v[0] = 1));
+        assertTrue(e.getMessage().contains("a gradient or a detached view"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> y.detach().updateInPlace((v, g) -> v[0] = 1));
+        Tensor frozen = Tensor.row(1).requiresGrad(false);
+        frozen.updateInPlace((v, g) -> v[0] = 7);   // a frozen parameter or plain data still loads new values
+        assertEquals(7, frozen.item());
+    }
+
+    @Test
+    void gradientsThatShareStorageCannotBeChangedThroughOneAnother() {
+        Tensor a = Tensor.row(1, 2).requiresGrad(true);
+        Tensor b = Tensor.row(3, 4).requiresGrad(true);
+        Tensor seed = Tensor.row(5, 6);
+        a.add(b).backward(seed);   // add passes the seed through unchanged to both inputs
+        assertThrows(IllegalStateException.class, () -> a.grad().updateInPlace((v, g) -> v[0] = 0));
+        assertArrayEquals(new double[] {5, 6}, b.grad().toArray()[0]);
+        assertArrayEquals(new double[] {5, 6}, seed.toArray()[0]);
     }
 
     @Test

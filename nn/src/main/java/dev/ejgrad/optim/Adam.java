@@ -131,12 +131,11 @@ public class Adam implements Optimizer {
     @Override
     public void step() {
         for (int k = 0; k < params.size(); k++) {
+            if (params.get(k).grad() == null) {
+                continue;   // no gradient, no step, and no step count (as torch.optim)
+            }
             int index = k;
-            params.get(k).updateInPlace((p, grad) -> {
-                if (grad != null) {
-                    update(index, p, grad);
-                }
-            });
+            params.get(k).updateInPlace((p, grad) -> update(index, p, grad));
         }
     }
 

@@ -120,11 +120,11 @@ public final class SGD implements Optimizer {
                     + "(momentum " + momentum + ", dampening " + dampening + ")");
         }
         for (int k = 0; k < params.size(); k++) {
+            if (params.get(k).grad() == null) {
+                continue;   // no gradient, no step (as torch.optim)
+            }
             int index = k;
             params.get(k).updateInPlace((p, g) -> {
-                if (g == null) {
-                    return;
-                }
                 if (weightDecay == 0 && momentum == 0) {
                     for (int i = 0; i < p.length; i++) {
                         p[i] = p[i] + -lr * g[i];   // plain SGD: no copy of the gradient
