@@ -87,6 +87,14 @@ class ModuleTest {
     }
 
     @Test
+    void loadStateDictAlsoFillsAFrozenParameter() {
+        Sequential m = mlp(1);
+        m.parameters().get(0).requiresGrad(false);   // frozen, as for fine-tuning
+        m.loadStateDict(mlp(2).stateDict());
+        assertArrayEquals(mlp(2).parameters().get(0).toArray(), m.parameters().get(0).toArray());
+    }
+
+    @Test
     void loadStateDictIsStrictAndAtomic() {
         Sequential m = mlp(1);
         double before = m.parameters().get(0).get(0, 0);
