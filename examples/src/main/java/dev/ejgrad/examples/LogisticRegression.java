@@ -100,15 +100,8 @@ final class LogisticRegression implements Callable<Integer> {
                     }
                 }
             }
-            for (int j = 0; j <= d; j++) {
-                grad.data[j] += LAMBDA * theta.data[j];
-                hess.data[j * (d + 1) + j] += LAMBDA;
-            }
-            DMatrixRMaj step = new DMatrixRMaj(d + 1, 1);
-            CommonOps_DDRM.solve(hess, grad, step);
-            CommonOps_DDRM.subtractEquals(theta, step);
             f.newtonIterations = it;
-            if (CommonOps_DDRM.elementMaxAbs(step) < 1e-14) {
+            if (newtonStep(theta, grad, hess) < 1e-14) {
                 break;
             }
         }
@@ -180,15 +173,8 @@ final class LogisticRegression implements Callable<Integer> {
                     }
                 }
             }
-            for (int j = 0; j < k * m; j++) {
-                grad.data[j] += LAMBDA * theta.data[j];
-                hess.data[j * k * m + j] += LAMBDA;
-            }
-            DMatrixRMaj step = new DMatrixRMaj(k * m, 1);
-            CommonOps_DDRM.solve(hess, grad, step);
-            CommonOps_DDRM.subtractEquals(theta, step);
             f.newtonIterations = it;
-            if (CommonOps_DDRM.elementMaxAbs(step) < 1e-14) {
+            if (newtonStep(theta, grad, hess) < 1e-14) {
                 break;
             }
         }
@@ -205,6 +191,24 @@ final class LogisticRegression implements Callable<Integer> {
         }
         f.accuracy = (double) correct / n;
         return f;
+    }
+
+    /**
+     * One Newton step on the penalised objective: adds the ridge term {@code λ·θ} to the likelihood's gradient and
+     * {@code λ·I} to its Hessian, solves, and moves θ.
+     *
+     * @return the largest change of a coefficient, to stop on
+     */
+    private static double newtonStep(DMatrixRMaj theta, DMatrixRMaj grad, DMatrixRMaj hess) {
+        int p = theta.numRows;
+        for (int j = 0; j < p; j++) {
+            grad.data[j] += LAMBDA * theta.data[j];
+            hess.data[j * p + j] += LAMBDA;
+        }
+        DMatrixRMaj step = new DMatrixRMaj(p, 1);
+        CommonOps_DDRM.solve(hess, grad, step);
+        CommonOps_DDRM.subtractEquals(theta, step);
+        return CommonOps_DDRM.elementMaxAbs(step);
     }
 
     /**

@@ -133,9 +133,8 @@ public final class BCELoss {
             notes.add(clamped + " of " + n * c + " log terms hit the -100 clamp: each costs 100 and passes almost no "
                     + "gradient back through a sigmoid; on logits, BCEWithLogitsLoss stays exact");
         }
-        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
-                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"
-                        + (perRow[i] > 0 ? ", " + perRow[i] + " clamped at -100" : "")), notes);
+        return LossSupport.elementwise(NAME, reduction, value, terms,
+                i -> c + " terms" + (perRow[i] > 0 ? ", " + perRow[i] + " clamped at -100" : ""), notes);
     }
 
     /** Each element's term, as libtorch: {@code w·((y-1)·max(log1p(-p), -100) - y·max(log p, -100))}. */

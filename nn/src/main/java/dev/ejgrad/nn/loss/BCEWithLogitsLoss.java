@@ -161,8 +161,7 @@ public final class BCEWithLogitsLoss {
             notes.add("posWeight scaled the positive term -y·log σ(x) of the " + positives + " elements with a "
                     + "target > 0, adding " + LossExplanation.number(added) + " to the sum");
         }
-        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
-                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> c + " terms"), notes);
+        return LossSupport.elementwise(NAME, reduction, value, terms, i -> c + " terms", notes);
     }
 
     /** {@code log σ(x) = min(x, 0) - log1p(e^-|x|)}, finite for every finite x. */

@@ -61,12 +61,7 @@ public final class CrossEntropyLoss {
      * @return this loss with class weights
      */
     public CrossEntropyLoss weight(Tensor weight) {
-        Tensor w = LossSupport.constant(NAME, "weight", weight);
-        if (w.rows() != 1) {
-            throw new IllegalArgumentException(NAME + ": weight must be a 1xC row (one per class), got "
-                    + LossSupport.shape(w));
-        }
-        return new CrossEntropyLoss(w.detach(), ignoreIndex, labelSmoothing, reduction);
+        return new CrossEntropyLoss(LossSupport.classWeight(NAME, weight), ignoreIndex, labelSmoothing, reduction);
     }
 
     /**
@@ -304,14 +299,7 @@ public final class CrossEntropyLoss {
                     + ") + " + eps + "/" + c + " x smoothing part (sum " + LossExplanation.number(smoothTotal)
                     + "), both divided by the same denominator");
         }
-        if (kept == 0 && reduction == Reduction.MEAN) {
-            notes.add("every row is ignored: the mean is 0/0 = NaN, and the gradient is 0");
-        }
-        String rule = reduction != Reduction.MEAN ? "no division for " + reduction
-                : weight == null ? "the " + kept + " rows not ignored"
-                : "Σ weight[target] over the " + kept + " rows not ignored";
-        return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? denominator : 1, rule, rows,
-                notes);
+        return LossSupport.classIndexed(NAME, reduction, value, rows, denominator, kept, weight != null, notes);
     }
 
     /**

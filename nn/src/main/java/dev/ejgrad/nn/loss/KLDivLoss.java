@@ -128,7 +128,6 @@ public final class KLDivLoss {
             notes.add("MEAN divides by every element, as PyTorch does; BATCHMEAN (divide by N) is the true KL "
                     + "divergence per example");
         }
-        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
-                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> "Σ p·(log p - log q)"), notes);
+        return LossSupport.elementwise(NAME, reduction, value, terms, i -> "Σ p·(log p - log q)", notes);
     }
 }

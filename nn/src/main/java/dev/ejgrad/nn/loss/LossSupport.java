@@ -34,6 +34,39 @@ final class LossSupport {
         return t;
     }
 
+    /** A class weight as given to a setter: a constant 1xC row, copied. */
+    static Tensor classWeight(String loss, Tensor weight) {
+        Tensor w = constant(loss, "weight", weight);
+        if (w.rows() != 1) {
+            throw new IllegalArgumentException(loss + ": weight must be a 1xC row (one per class), got " + shape(w));
+        }
+        return w.detach();
+    }
+
+    /**
+     * The explanation of a class-index loss (NLL, cross-entropy): MEAN divides by the weights of the rows not ignored
+     * (their count without weights), and a mean over no row is 0/0.
+     */
+    static LossExplanation classIndexed(String loss, Reduction r, double value, java.util.List<LossExplanation.Row> rows,
+            double weightTotal, int kept, boolean weighted, java.util.List<String> notes) {
+        if (kept == 0 && r == Reduction.MEAN) {
+            notes.add("every row is ignored: the mean is 0/0 = NaN, and the gradient is 0");
+        }
+        String rule = r != Reduction.MEAN ? "no division for " + r
+                : weighted ? "Σ weight[target] over the " + kept + " rows not ignored"
+                : "the " + kept + " rows not ignored";
+        return new LossExplanation(loss, r, value, r == Reduction.MEAN ? weightTotal : 1, rule, rows, notes);
+    }
+
+    /** The explanation of an elementwise loss (BCE, BCE with logits, KL, MSE): its N x C terms summed per row. */
+    static LossExplanation elementwise(String loss, Reduction r, double value, DMatrixRMaj terms,
+            java.util.function.IntFunction<String> detail, java.util.List<String> notes) {
+        int n = terms.numRows;
+        int c = terms.numCols;
+        return new LossExplanation(loss, r, value, elementDenominator(r, n, c), elementRule(r, n, c),
+                rowSums(terms, detail), notes);
+    }
+
     static void checkTargetConstant(String loss, Tensor target) {
         if (target.requiresGrad()) {
             throw new IllegalArgumentException(loss + ": the target requires grad, but this loss computes no gradient "

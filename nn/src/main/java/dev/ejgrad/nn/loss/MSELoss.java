@@ -83,8 +83,7 @@ public final class MSELoss {
             double d = x.data[k] - y.data[k];
             terms.data[k] = d * d;
         }
-        return new LossExplanation(NAME, reduction, value, LossSupport.elementDenominator(reduction, n, c),
-                LossSupport.elementRule(reduction, n, c), LossSupport.rowSums(terms, i -> "Σ (input - target)²"),
+        return LossSupport.elementwise(NAME, reduction, value, terms, i -> "Σ (input - target)²",
                 java.util.List.of());
     }
 }

@@ -46,12 +46,7 @@ public final class NLLLoss {
      * @return this loss with class weights
      */
     public NLLLoss weight(Tensor weight) {
-        Tensor w = LossSupport.constant(NAME, "weight", weight);
-        if (w.rows() != 1) {
-            throw new IllegalArgumentException(NAME + ": weight must be a 1xC row (one per class), got "
-                    + LossSupport.shape(w));
-        }
-        return new NLLLoss(w.detach(), ignoreIndex, reduction);
+        return new NLLLoss(LossSupport.classWeight(NAME, weight), ignoreIndex, reduction);
     }
 
     /**
@@ -159,13 +154,6 @@ public final class NLLLoss {
                     false));
         }
         java.util.List<String> notes = new java.util.ArrayList<>();
-        if (kept == 0 && reduction == Reduction.MEAN) {
-            notes.add("every row is ignored: the mean is 0/0 = NaN, and the gradient is 0");
-        }
-        String rule = reduction != Reduction.MEAN ? "no division for " + reduction
-                : w == null ? "the " + kept + " rows not ignored"
-                : "Σ weight[target] over the " + kept + " rows not ignored";
-        return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? denominator : 1, rule, rows,
-                notes);
+        return LossSupport.classIndexed(NAME, reduction, value, rows, denominator, kept, w != null, notes);
     }
 }
