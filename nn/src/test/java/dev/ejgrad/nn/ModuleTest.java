@@ -64,6 +64,30 @@ class ModuleTest {
     }
 
     @Test
+    void badSizesAndNamesAreRejectedWithTheirValues() {
+        assertEquals("Linear: in and out must be positive, got in=0, out=3",
+                assertThrows(IllegalArgumentException.class, () -> new Linear(0, 3, true, new Random(0))).getMessage());
+        assertEquals("Linear: bias must be 1x2 for a weight of shape 2x2, got 1x3",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new Linear(Tensor.zeros(2, 2), Tensor.row(1, 1, 1))).getMessage());
+        Module twoNames = new Module() {
+            {
+                registerParameter("w", Tensor.row(1).requiresGrad(true));
+            }
+
+            @Override
+            public Tensor forward(Tensor input) {
+                return input;
+            }
+        };
+        assertEquals("module: the name 'w' is already registered", assertThrows(IllegalArgumentException.class,
+                () -> twoNames.registerParameter("w", Tensor.row(2))).getMessage());
+        assertEquals("module: a name must be non-empty and have no dot, got 'a.b'",
+                assertThrows(IllegalArgumentException.class, () -> twoNames.registerModule("a.b", new ReLU()))
+                        .getMessage());
+    }
+
+    @Test
     void linearFromValuesCopiesThem() {
         Tensor w = Tensor.of(new double[][] {{1, 2}, {3, 4}});
         Linear l = new Linear(w, Tensor.row(1, 1));
