@@ -17,26 +17,24 @@ final class ArithmeticOps {
 
     static Tensor sub(Tensor a, Tensor b) {
         DMatrixRMaj out = binary("sub", Kernels.Binary.SUB, a, b);
-        return Autograd.op("sub", out, a, g -> g, b, g -> map(g, v -> -v));
+        return Autograd.op("sub", out, a, g -> g, b, Tensor::neg);
     }
 
     static Tensor mul(Tensor a, Tensor b) {
         DMatrixRMaj out = binary("mul", Kernels.Binary.MUL, a, b);
-        return Autograd.op("mul", out,
-                a, g -> binary(Kernels.Binary.MUL, g, b.data),
-                b, g -> binary(Kernels.Binary.MUL, g, a.data));
+        return Autograd.op("mul", out, a, g -> g.mul(b), b, g -> g.mul(a));
     }
 
     static Tensor div(Tensor a, Tensor b) {
         DMatrixRMaj out = binary("div", Kernels.Binary.DIV, a, b);
-        return Autograd.op("div", out,
-                a, g -> binary(Kernels.Binary.DIV, g, b.data),
-                // as ATen's div_tensor_other_backward: -g * ((a / b) / b)
-                b, g -> zip(g, out, b.data, (gv, q, y) -> -gv * (q / y)));
+        // as ATen's div_tensor_other_backward: -g * ((a / b) / b)
+        return Autograd.record("div", out, new Tensor[] {a, b},
+                q -> new GradFn[] {g -> g.div(b), g -> g.neg().mul(q.div(b))});
     }
 
+    /** {@code -a}: the one definition of negation. */
     static Tensor neg(Tensor a) {
-        return Autograd.op("neg", map(a.data, v -> -v), a, g -> map(g, v -> -v));
+        return Autograd.op("neg", map(a.data, v -> -v), a, Tensor::neg);
     }
 
     private static DMatrixRMaj binary(String name, Kernels.Binary op, Tensor a, Tensor b) {
@@ -47,13 +45,6 @@ final class ArithmeticOps {
         return out;
     }
 
-    /** {@code g op y} with {@code y} broadcast to {@code g}'s shape. */
-    private static DMatrixRMaj binary(Kernels.Binary op, DMatrixRMaj g, DMatrixRMaj y) {
-        DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numCols);
-        Kernels.get().binary(op, g, y, out);
-        return out;
-    }
-
     /** {@code f(g, y)} with {@code y} broadcast to {@code g}'s shape. */
     static DMatrixRMaj zip(DMatrixRMaj g, DMatrixRMaj y, DoubleBinaryOperator f) {
         DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numCols);
@@ -61,24 +52,9 @@ final class ArithmeticOps {
         return out;
     }
 
-    /** {@code f(g, out, y)} with {@code out} of {@code g}'s shape and {@code y} broadcast to it. */
-    private static DMatrixRMaj zip(DMatrixRMaj g, DMatrixRMaj out, DMatrixRMaj y, Ternary f) {
-        DMatrixRMaj yFull = zip(g, y, (gv, yv) -> yv);
-        DMatrixRMaj r = new DMatrixRMaj(g.numRows, g.numCols);
-        for (int i = 0; i < r.data.length; i++) {
-            r.data[i] = f.apply(g.data[i], out.data[i], yFull.data[i]);
-        }
-        return r;
-    }
-
     static DMatrixRMaj map(DMatrixRMaj in, java.util.function.DoubleUnaryOperator f) {
         DMatrixRMaj out = new DMatrixRMaj(in.numRows, in.numCols);
         Kernels.get().map(in, f, out);
         return out;
-    }
-
-    @FunctionalInterface
-    private interface Ternary {
-        double apply(double g, double out, double y);
     }
 }

@@ -1,6 +1,9 @@
 package dev.ejgrad.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -8,12 +11,23 @@ import org.ejml.data.DMatrixRMaj;
  * {@code torch.autograd.Function}. Every built-in op of {@link Tensor} is recorded through here, and so are the fused
  * loss nodes of {@code ejgrad-nn}.
  *
+ * <p>A rule is a formula over tensors, so a custom op can be differentiated twice when its rule is built from
+ * differentiable ops:
+ *
  * <pre>{@code
- * // y = x^3, with its derivative 3x^2 as the rule for the input
- * DMatrixRMaj x = Autograd.valuesOf(input);
- * DMatrixRMaj y = ...;                        // computed from x
- * Tensor out = Autograd.op("cube", y, input, g -> ...);   // g ⊙ 3x^2
+ * // y = x^3 computed by hand, with the rule g ⊙ 3x^2 written as tensor ops
+ * static Tensor cube(Tensor x) {
+ *     DMatrixRMaj v = Autograd.valuesOf(x);
+ *     DMatrixRMaj y = new DMatrixRMaj(v.numRows, v.numCols);
+ *     for (int i = 0; i < v.data.length; i++) {
+ *         y.data[i] = v.data[i] * v.data[i] * v.data[i];
+ *     }
+ *     return Autograd.op("cube", y, x, g -> g.mul(x.pow(2).mul(3)));
+ * }
  * }</pre>
+ *
+ * <p>{@link #grad(Tensor, List)} computes gradients without touching any {@link Tensor#grad()}, as
+ * {@code torch.autograd.grad}.
  *
  * <p>If grad mode is off ({@link NoGrad}) or no input requires grad, the result is a leaf that does not require
  * grad and the rules are dropped unused. The engine calls a rule only for an input that requires grad, and sums a
@@ -80,16 +94,35 @@ public final class Autograd {
             throw new IllegalArgumentException(
                     name + ": " + inputs.length + " inputs but " + rules.length + " derivative rules");
         }
-        boolean record = false;
         for (int i = 0; i < inputs.length; i++) {
             Objects.requireNonNull(inputs[i], "inputs[" + i + "]");
-            if (inputs[i].requiresGrad()) {
-                if (rules[i] == null) {
-                    throw new IllegalArgumentException(name + ": input " + i + " requires grad but the op has no "
-                            + "derivative for it; detach() it first");
-                }
-                record = true;
+            if (inputs[i].requiresGrad() && rules[i] == null) {
+                throw new IllegalArgumentException(name + ": input " + i + " requires grad but the op has no "
+                        + "derivative for it; detach() it first");
             }
+        }
+        return record(name, value, inputs, out -> rules.clone());
+    }
+
+    /** Rules that may refer to the op's own result (exp's rule multiplies by it), given that result. */
+    @FunctionalInterface
+    interface RulesOfResult {
+        GradFn[] of(Tensor result);
+    }
+
+    /** A one-input op whose rule refers to its result. */
+    static Tensor record(String name, DMatrixRMaj value, Tensor input, Function<Tensor, GradFn> rule) {
+        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {rule.apply(out)});
+    }
+
+    /**
+     * Records an op whose rules are made from its result: the engine's one place that decides whether a node is
+     * recorded. Inputs that require grad must have a rule (checked by the public forms).
+     */
+    static Tensor record(String name, DMatrixRMaj value, Tensor[] inputs, RulesOfResult rules) {
+        boolean record = false;
+        for (Tensor in : inputs) {
+            record |= in.requiresGrad();
         }
         int[] modes = ThreadModes.get();
         String site = null;
@@ -97,10 +130,87 @@ public final class Autograd {
             site = Anomaly.callerSite();
             Anomaly.check(value, "the forward output", name, inputs, site);
         }
-        if (!record || modes[ThreadModes.NO_GRAD] > 0) {
-            return new Tensor(value);
+        Tensor out = new Tensor(value);
+        if (record && modes[ThreadModes.NO_GRAD] == 0) {
+            out.attach(new Node(name, inputs.clone(), rules.of(out), site));
         }
-        return new Tensor(value, new Node(name, inputs.clone(), rules.clone(), site));
+        return out;
+    }
+
+    /**
+     * The gradients of a 1x1 {@code output} with respect to {@code inputs}, as {@code torch.autograd.grad(output,
+     * inputs)}: no {@link Tensor#grad()} is touched, and the graph is released afterwards.
+     *
+     * @param output a 1x1 tensor with a history
+     * @param inputs tensors that require grad (leaves or not)
+     * @return one gradient per input, in order, each of that input's shape; zeros for an input the output does not
+     *     depend on
+     * @throws IllegalArgumentException if the output is not 1x1 or has no history, or an input does not require grad
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs) {
+        return grad(output, inputs, null, false);
+    }
+
+    /**
+     * The vector-Jacobian products of {@code output} with respect to {@code inputs}, as {@code
+     * torch.autograd.grad(output, inputs, grad_outputs, create_graph=createGraph)}. With {@code createGraph} the
+     * results have a history, so they can be differentiated again, and the graph is kept (PyTorch's default
+     * {@code retain_graph = create_graph}); without it the graph is released.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.row(1, 2, 3).requiresGrad(true);
+     * Tensor y = x.pow(3).sum();
+     * Tensor g = Autograd.grad(y, List.of(x), null, true).get(0);     // 3x^2, with a history
+     * Tensor h = Autograd.grad(g.sum(), List.of(x)).get(0);           // 6x
+     * }</pre>
+     *
+     * @param output the tensor to differentiate, with a history
+     * @param inputs tensors that require grad (leaves or not)
+     * @param gradOutput the seed, of the output's shape; {@code null} for a 1x1 output (seed 1)
+     * @param createGraph record the backward pass so that the results can be differentiated
+     * @return one gradient per input, in order, each of that input's shape; zeros for an input the output does not
+     *     depend on
+     * @throws IllegalArgumentException if the output has no history, a seed is missing or of the wrong shape, or an
+     *     input does not require grad
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, Tensor gradOutput, boolean createGraph) {
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(inputs, "inputs");
+        if (!output.requiresGrad()) {
+            throw new IllegalArgumentException("grad: the output does not require grad and has no grad_fn (no input "
+                    + "of the ops that made it requires grad, or it was made under NoGrad)");
+        }
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("grad: no inputs given");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor in = Objects.requireNonNull(inputs.get(i), "inputs[" + i + "]");
+            if (!in.requiresGrad()) {
+                throw new IllegalArgumentException("grad: input " + i + " (" + Shapes.of(in) + ") does not require "
+                        + "grad; call requiresGrad(true) on it before building the output");
+            }
+        }
+        Tensor seed;
+        if (gradOutput == null) {
+            if (output.rows() != 1 || output.cols() != 1) {
+                throw new IllegalArgumentException("grad: grad can be implicitly created only for scalar outputs; the "
+                        + "output is " + Shapes.of(output) + ", pass a gradOutput of that shape");
+            }
+            seed = Tensor.scalar(1.0);
+        } else {
+            if (gradOutput.rows() != output.rows() || gradOutput.cols() != output.cols()) {
+                throw new IllegalArgumentException("grad: gradOutput has shape " + Shapes.of(gradOutput)
+                        + " but the output has shape " + Shapes.of(output));
+            }
+            seed = gradOutput;
+        }
+        Tensor[] found = Backward.capture(output, seed, inputs.toArray(new Tensor[0]), createGraph, createGraph);
+        List<Tensor> out = new ArrayList<>(found.length);
+        for (int i = 0; i < found.length; i++) {
+            Tensor in = inputs.get(i);
+            out.add(found[i] != null ? found[i] : Tensor.zeros(in.rows(), in.cols()));
+        }
+        return out;
     }
 
     /**

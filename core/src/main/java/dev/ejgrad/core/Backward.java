@@ -5,53 +5,111 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * The reverse-mode engine: orders the graph below a root topologically (iteratively, so a chain of any depth works),
  * then hands each tensor's gradient to its op's rules, root first.
+ *
+ * <p>Rules are tensor formulas. Without {@code createGraph} they run under no-grad, so the pass records nothing;
+ * with it they run with grad mode on, so the gradients have a history and can be differentiated again.
  */
 final class Backward {
 
     private Backward() {
     }
 
-    static void run(Tensor root, DMatrixRMaj seed, boolean retainGraph) {
+    /** {@code tensor.backward(seed, retainGraph, createGraph)}: adds the gradients to the leaves' {@code grad()}. */
+    static void accumulate(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: this tensor does not require grad and has no grad_fn (no "
                     + "input of the ops that made it requires grad, or it was made under NoGrad)");
         }
+        run(root, seed, null, retainGraph, createGraph);
+    }
+
+    /**
+     * {@code torch.autograd.grad}: the gradients of {@code root} with respect to {@code targets}, touching no
+     * {@code grad()}; {@code null} for a target the root does not depend on.
+     */
+    static Tensor[] capture(Tensor root, Tensor seed, Tensor[] targets, boolean retainGraph, boolean createGraph) {
+        return run(root, seed, targets, retainGraph, createGraph);
+    }
+
+    private static Tensor[] run(Tensor root, Tensor seed, Tensor[] targets, boolean retainGraph, boolean createGraph) {
         List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Boolean> needed = targets == null ? null : needed(order, targets);
+        Tensor[] found = targets == null ? null : new Tensor[targets.length];
         boolean anomaly = Anomaly.isEnabled();
-        Map<Tensor, DMatrixRMaj> pending = new IdentityHashMap<>();
+        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
-        for (int k = order.size() - 1; k >= 0; k--) {
-            Tensor t = order.get(k);
-            DMatrixRMaj g = pending.remove(t);
-            if (t.isLeaf() || t.retainsGrad()) {
-                t.accumulateGrad(g);
-            }
-            if (t.isLeaf()) {
-                continue;
-            }
-            Node node = t.node;
-            Tensor[] inputs = node.inputs();
-            for (int i = 0; i < inputs.length; i++) {
-                Tensor in = inputs[i];
-                if (!in.requiresGrad()) {
-                    continue; // e.g. a data batch: its gradient is never computed
+        int[] modes = ThreadModes.get();
+        int savedNoGrad = modes[ThreadModes.NO_GRAD];
+        int savedAnomaly = modes[ThreadModes.ANOMALY];
+        modes[ThreadModes.NO_GRAD] = createGraph ? 0 : 1;
+        // a rule's own ops are not checked as forwards: a non-finite gradient is reported below, as the backward of
+        // the op whose rule made it
+        modes[ThreadModes.ANOMALY] = 0;
+        try {
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor t = order.get(k);
+                Tensor g = pending.remove(t);
+                if (g == null) {
+                    continue;   // below no requested input (grad), so nothing reached it
                 }
-                DMatrixRMaj gi = Broadcast.sumTo(node.name, node.rule(i).apply(g), in.rows(), in.cols());
-                if (anomaly || node.site != null) {
-                    Anomaly.check(gi, "the backward's gradient for input " + i, node.name, inputs,
-                            node.site != null ? node.site : "an unknown place (anomaly detection was off then)");
+                if (targets != null) {
+                    for (int i = 0; i < targets.length; i++) {
+                        if (targets[i] == t) {
+                            found[i] = g;
+                        }
+                    }
+                } else if (t.isLeaf() || t.retainsGrad()) {
+                    t.accumulateGrad(g);
                 }
-                pending.merge(in, gi, Backward::sum);
+                if (t.isLeaf()) {
+                    continue;
+                }
+                Node node = t.node;
+                Tensor[] inputs = node.inputs();
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    if (!in.requiresGrad() || (needed != null && !needed.containsKey(in))) {
+                        continue; // e.g. a data batch: its gradient is never computed
+                    }
+                    Tensor gi = Broadcast.sumTo(node.name, node.rule(i).apply(g), in.rows(), in.cols());
+                    if (anomaly || node.site != null) {
+                        Anomaly.check(gi.data, "the backward's gradient for input " + i, node.name, inputs,
+                                node.site != null ? node.site : "an unknown place (anomaly detection was off then)");
+                    }
+                    pending.merge(in, gi, Tensor::add);
+                }
+                if (!retainGraph) {
+                    node.release();
+                }
             }
-            if (!retainGraph) {
-                node.release();
+        } finally {
+            modes[ThreadModes.NO_GRAD] = savedNoGrad;
+            modes[ThreadModes.ANOMALY] = savedAnomaly;
+        }
+        return found;
+    }
+
+    /** The tensors of {@code order} (inputs before outputs) that are a target or lead to one. */
+    private static Map<Tensor, Boolean> needed(List<Tensor> order, Tensor[] targets) {
+        Map<Tensor, Boolean> needed = new IdentityHashMap<>();
+        for (Tensor target : targets) {
+            needed.put(target, Boolean.TRUE);
+        }
+        for (Tensor t : order) {
+            if (!t.isLeaf() && !needed.containsKey(t)) {
+                for (Tensor in : t.node.inputs()) {
+                    if (needed.containsKey(in)) {
+                        needed.put(t, Boolean.TRUE);
+                        break;
+                    }
+                }
             }
         }
+        return needed;
     }
 
     /** Post-order of the tensors that require grad below {@code root}; checks every node is still alive. */
@@ -82,14 +140,5 @@ final class Backward {
             order.add(t);
         }
         return order;
-    }
-
-    /** A new matrix {@code a + b}: gradients handed on are never modified, so fan-in cannot corrupt them. */
-    private static DMatrixRMaj sum(DMatrixRMaj a, DMatrixRMaj b) {
-        DMatrixRMaj out = new DMatrixRMaj(a.numRows, a.numCols);
-        for (int i = 0; i < out.data.length; i++) {
-            out.data[i] = a.data[i] + b.data[i];
-        }
-        return out;
     }
 }

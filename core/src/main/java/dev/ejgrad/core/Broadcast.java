@@ -32,9 +32,34 @@ final class Broadcast {
     }
 
     /**
-     * Sums {@code g} down to {@code rows x cols}, the shape of an input that was broadcast to {@code g}'s shape.
-     * Returns {@code g} itself when the shapes already agree.
+     * Sums {@code g} down to {@code rows x cols}, the shape of an input that was broadcast to {@code g}'s shape
+     * ({@code sum_to}); its rule is {@link #expand}. Returns {@code g} itself when the shapes already agree.
      */
+    static Tensor sumTo(String op, Tensor g, int rows, int cols) {
+        if (g.rows() == rows && g.cols() == cols) {
+            return g;
+        }
+        int gRows = g.rows();
+        int gCols = g.cols();
+        return Autograd.op("sumTo", sumTo(op, g.data, rows, cols), g, gg -> expand(gg, gRows, gCols));
+    }
+
+    /**
+     * Stretches {@code g} (whose sides are those of {@code rows x cols} or 1) to {@code rows x cols}, as
+     * {@code expand}; its rule is {@link #sumTo}. Returns {@code g} itself when the shapes already agree.
+     */
+    static Tensor expand(Tensor g, int rows, int cols) {
+        if (g.rows() == rows && g.cols() == cols) {
+            return g;
+        }
+        int gRows = g.rows();
+        int gCols = g.cols();
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        Kernels.get().binary(Kernels.Binary.ADD, out, g.data, out);
+        return Autograd.op("expand", out, g, gg -> sumTo("expand", gg, gRows, gCols));
+    }
+
+    /** The values of {@link #sumTo(String, Tensor, int, int)}, shared with reductions. */
     static DMatrixRMaj sumTo(String op, DMatrixRMaj g, int rows, int cols) {
         if (g.numRows == rows && g.numCols == cols) {
             return g;

@@ -1,8 +1,13 @@
 package dev.ejgrad.core;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.Function;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * Checks analytic gradients against central differences, as {@code torch.autograd.gradcheck}: the whole Jacobian of
@@ -14,6 +19,7 @@ import java.util.function.Function;
  * <pre>{@code
  * Tensor x = Tensor.randn(3, 4, new Random(1)).requiresGrad(true);
  * GradCheck.assertPasses(in -> in[0].softmax(1), x);
+ * GradCheck.assertGradGradPasses(in -> in[0].softmax(1), x);   // second derivatives too
  * }</pre>
  */
 public final class GradCheck {
@@ -52,6 +58,11 @@ public final class GradCheck {
      * @throws IllegalArgumentException if no input requires grad, or a tolerance is negative
      */
     public static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
+        return check(f, eps, atol, rtol, false, inputs);
+    }
+
+    private static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol,
+            boolean numericNeedsGrad, Tensor... inputs) {
         Objects.requireNonNull(f, "f");
         Objects.requireNonNull(inputs, "inputs");
         if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0)) {
@@ -85,8 +96,8 @@ public final class GradCheck {
                 analytic[o] = g == null ? new double[n] : g.data.data.clone();
             }
             for (int e = 0; e < n; e++) {
-                double[] plus = evaluate(f, inputs, k, e, eps);
-                double[] minus = evaluate(f, inputs, k, e, -eps);
+                double[] plus = evaluate(f, inputs, k, e, eps, numericNeedsGrad);
+                double[] minus = evaluate(f, inputs, k, e, -eps, numericNeedsGrad);
                 for (int o = 0; o < outN; o++) {
                     double numeric = (plus[o] - minus[o]) / (2 * eps);
                     double a = analytic[o][e];
@@ -122,7 +133,104 @@ public final class GradCheck {
         }
     }
 
-    private static double[] evaluate(Function<Tensor[], Tensor> f, Tensor[] inputs, int k, int e, double delta) {
+    /**
+     * Compares second derivatives with central differences of the first, as {@code torch.autograd.gradgradcheck},
+     * with the default tolerances: {@link #check} applied to the function that maps the inputs and an upstream
+     * gradient {@code u} to the first-order gradients {@code Autograd.grad(f(inputs), inputs, u, createGraph)} of
+     * every input that requires grad. {@code u} is random (normal, seeded, so the check is repeatable) and is itself
+     * checked, so a rule's dependence on the upstream gradient is tested as well as its dependence on the inputs.
+     *
+     * @param f the function; called several times with copies of {@code inputs}
+     * @param inputs the point at which to check; not modified
+     * @return the outcome, naming the worst element; input index {@code inputs.length} is {@code u}
+     * @throws IllegalArgumentException if no input requires grad
+     */
+    public static Result checkGradGrad(Function<Tensor[], Tensor> f, Tensor... inputs) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(inputs, "inputs");
+        List<Integer> differentiable = new ArrayList<>();
+        for (int i = 0; i < inputs.length; i++) {
+            if (Objects.requireNonNull(inputs[i], "inputs[i]").requiresGrad()) {
+                differentiable.add(i);
+            }
+        }
+        if (differentiable.isEmpty()) {
+            throw new IllegalArgumentException("GradCheck: no input requires grad, so there is nothing to check");
+        }
+        Tensor shape;
+        try (NoGrad scope = NoGrad.enter()) {
+            shape = f.apply(copies(inputs, -1, 0, 0));
+        }
+        Tensor u = Tensor.randn(shape.rows(), shape.cols(), new Random(20_240_601L)).requiresGrad(true);
+        Tensor[] withU = Arrays.copyOf(inputs, inputs.length + 1);
+        withU[inputs.length] = u;
+        Function<Tensor[], Tensor> firstOrder = xs -> {
+            Tensor[] ins = Arrays.copyOf(xs, inputs.length);
+            List<Tensor> wrt = new ArrayList<>();
+            for (int i : differentiable) {
+                wrt.add(ins[i]);
+            }
+            Tensor y = f.apply(ins);
+            if (!y.requiresGrad()) {
+                throw new IllegalArgumentException("GradCheck: f's output does not depend on any input that "
+                        + "requires grad");
+            }
+            return flatConcat(Autograd.grad(y, wrt, xs[inputs.length], true));
+        };
+        return check(firstOrder, EPS, ATOL, RTOL, true, withU);
+    }
+
+    /**
+     * Throws if the second-derivative check fails.
+     *
+     * @param f the function
+     * @param inputs the point at which to check; not modified
+     * @throws AssertionError carrying {@link Result#toString()} if an element differs beyond the tolerances
+     */
+    public static void assertGradGradPasses(Function<Tensor[], Tensor> f, Tensor... inputs) {
+        Result r = checkGradGrad(f, inputs);
+        if (!r.passed()) {
+            throw new AssertionError(r.toString());
+        }
+    }
+
+    /** The parts' entries one after another, row-major, as a 1 x n row; each part's rule is its slice. */
+    private static Tensor flatConcat(List<Tensor> parts) {
+        int n = 0;
+        for (Tensor p : parts) {
+            n += p.numel();
+        }
+        DMatrixRMaj out = new DMatrixRMaj(1, n);
+        Tensor[] inputs = parts.toArray(new Tensor[0]);
+        GradFn[] rules = new GradFn[inputs.length];
+        int offset = 0;
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor p = inputs[k];
+            System.arraycopy(p.data.data, 0, out.data, offset, p.numel());
+            int from = offset;
+            rules[k] = g -> flatSlice(g, from, p.rows(), p.cols());
+            offset += p.numel();
+        }
+        return Autograd.op("flatConcat", out, inputs, rules);
+    }
+
+    /** Entries {@code from .. from + rows·cols} of a 1 x n row as a {@code rows x cols} tensor. */
+    private static Tensor flatSlice(Tensor g, int from, int rows, int cols) {
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        System.arraycopy(g.data.data, from, out.data, 0, rows * cols);
+        int n = g.numel();
+        return Autograd.op("flatSlice", out, g, gg -> {
+            DMatrixRMaj padded = new DMatrixRMaj(1, n);
+            System.arraycopy(gg.data.data, 0, padded.data, from, rows * cols);
+            return Autograd.op("flatPad", padded, gg, ggg -> flatSlice(ggg, from, rows, cols));
+        });
+    }
+
+    private static double[] evaluate(Function<Tensor[], Tensor> f, Tensor[] inputs, int k, int e, double delta,
+            boolean needsGrad) {
+        if (needsGrad) {
+            return f.apply(copies(inputs, k, e, delta)).data.data.clone();
+        }
         try (NoGrad scope = NoGrad.enter()) {
             return f.apply(copies(inputs, k, e, delta)).data.data.clone();
         }

@@ -120,7 +120,7 @@ final class JavaKernels implements Kernels {
         double[] r = out.data;
         double[] z = gradIn.data;
         for (int i = 0; i < z.length; i++) {
-            z[i] = r[i] > 0 ? gv[i] : 0.0;
+            z[i] = r[i] <= 0 ? 0.0 : gv[i];   // as threshold_backward: NaN passes the gradient
         }
     }
 

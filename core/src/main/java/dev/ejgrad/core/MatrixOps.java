@@ -3,7 +3,16 @@ package dev.ejgrad.core;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
-/** Matrix product and transpose. */
+/**
+ * Matrix products and transpose. The three products {@code a·b}, {@code a·bᵀ} and {@code aᵀ·b} are each other's
+ * rules, so no gradient ever materialises a transpose:
+ *
+ * <pre>
+ * a·b    da = g·bᵀ    db = aᵀ·g
+ * a·bᵀ   da = g·b     db = gᵀ·a
+ * aᵀ·b   da = b·gᵀ    db = a·g
+ * </pre>
+ */
 final class MatrixOps {
 
     private MatrixOps() {
@@ -15,12 +24,9 @@ final class MatrixOps {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.of(a) + " and " + Shapes.of(b)
                     + " cannot be multiplied (" + a.cols() + " columns vs " + b.rows() + " rows)");
         }
-        Kernels k = Kernels.get();
         DMatrixRMaj out = new DMatrixRMaj(a.rows(), b.cols());
-        k.mult(a.data, b.data, out);
-        return Autograd.op("matmul", out,
-                a, g -> product(g.numRows, b.rows(), gA -> k.multTransB(g, b.data, gA)),   // g · bᵀ
-                b, g -> product(a.cols(), g.numCols, gB -> k.multTransA(a.data, g, gB)));  // aᵀ · g
+        Kernels.get().mult(a.data, b.data, out);
+        return Autograd.op("matmul", out, a, g -> matmulT(g, b), b, g -> tMatmul(a, g));
     }
 
     static Tensor matmulT(Tensor a, Tensor b) {
@@ -29,27 +35,25 @@ final class MatrixOps {
             throw new IllegalArgumentException("matmulT: shapes " + Shapes.of(a) + " and " + Shapes.of(b)
                     + " cannot be multiplied as a·bᵀ (" + a.cols() + " columns vs " + b.cols() + " columns)");
         }
-        Kernels k = Kernels.get();
         DMatrixRMaj out = new DMatrixRMaj(a.rows(), b.rows());
-        k.multTransB(a.data, b.data, out);
-        return Autograd.op("matmulT", out,
-                a, g -> product(g.numRows, b.cols(), gA -> k.mult(g, b.data, gA)),           // g · b
-                b, g -> product(g.numCols, a.cols(), gB -> k.multTransA(g, a.data, gB)));    // gᵀ · a
+        Kernels.get().multTransB(a.data, b.data, out);
+        return Autograd.op("matmulT", out, a, g -> matmul(g, b), b, g -> tMatmul(g, a));
+    }
+
+    /** {@code aᵀ·b} without forming {@code aᵀ}: the weight gradient of a product. */
+    static Tensor tMatmul(Tensor a, Tensor b) {
+        if (a.rows() != b.rows()) {
+            throw new IllegalArgumentException("tMatmul: shapes " + Shapes.of(a) + " and " + Shapes.of(b)
+                    + " cannot be multiplied as aᵀ·b (" + a.rows() + " rows vs " + b.rows() + " rows)");
+        }
+        DMatrixRMaj out = new DMatrixRMaj(a.cols(), b.cols());
+        Kernels.get().multTransA(a.data, b.data, out);
+        return Autograd.op("tMatmul", out, a, g -> matmulT(b, g), b, g -> matmul(a, g));
     }
 
     static Tensor transpose(Tensor a) {
         DMatrixRMaj out = new DMatrixRMaj(a.cols(), a.rows());
         Kernels.get().transpose(a.data, out);
-        return Autograd.op("t", out, a, g -> {
-            DMatrixRMaj gt = new DMatrixRMaj(g.numCols, g.numRows);
-            Kernels.get().transpose(g, gt);
-            return gt;
-        });
-    }
-
-    private static DMatrixRMaj product(int rows, int cols, java.util.function.Consumer<DMatrixRMaj> fill) {
-        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-        fill.accept(out);
-        return out;
+        return Autograd.op("t", out, a, Tensor::t);
     }
 }

@@ -29,7 +29,8 @@ import org.ejml.data.DMatrixRMaj;
 public final class Tensor {
 
     final DMatrixRMaj data;
-    final Node node;
+    /** The op that made this tensor, or {@code null} for a leaf; set once, by {@link Autograd}, at creation. */
+    Node node;
     private boolean requiresGrad;
     private boolean retainsGrad;
     /** A gradient, or a detached view of an op's result: its storage may be shared, so it never changes. */
@@ -42,9 +43,8 @@ public final class Tensor {
         this.node = null;
     }
 
-    /** The result of a recorded op; takes ownership of {@code data}. */
-    Tensor(DMatrixRMaj data, Node node) {
-        this.data = data;
+    /** Makes this new tensor the result of a recorded op (called once, right after construction). */
+    void attach(Node node) {
         this.node = node;
         this.requiresGrad = true;
     }
@@ -318,7 +318,7 @@ public final class Tensor {
             throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs; this "
                     + "tensor is " + Shapes.of(this) + ", pass a gradient of that shape");
         }
-        Backward.run(this, Tensor.scalar(1.0).data, false);
+        Backward.accumulate(this, Tensor.scalar(1.0), false, false);
     }
 
     /**
@@ -329,7 +329,7 @@ public final class Tensor {
      * @throws IllegalStateException if this tensor does not require grad or its graph was released
      */
     public void backward(Tensor gradient) {
-        backward(gradient, false);
+        backward(gradient, false, false);
     }
 
     /**
@@ -341,12 +341,37 @@ public final class Tensor {
      * @throws IllegalStateException if this tensor does not require grad or its graph was released
      */
     public void backward(Tensor gradient, boolean retainGraph) {
+        backward(gradient, retainGraph, false);
+    }
+
+    /**
+     * Backward seeded with {@code gradient}, as {@code tensor.backward(gradient, retain_graph, create_graph)}.
+     *
+     * <p>With {@code createGraph} the backward pass is itself recorded: the gradients that reach {@link #grad()} have
+     * a history (they require grad where any input of their path does) and can be differentiated again, e.g. for a
+     * Hessian-vector product. PyTorch users usually pass {@code retainGraph = createGraph}.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.row(1, 2).requiresGrad(true);
+     * x.pow(3).sum().backward(Tensor.scalar(1), true, true);   // x.grad() = 3x^2, with a history
+     * Tensor g = x.grad();
+     * x.zeroGrad();
+     * g.sum().backward();                                         // x.grad() = 6x
+     * }</pre>
+     *
+     * @param gradient the gradient of the final result with respect to this tensor, this tensor's shape; not modified
+     * @param retainGraph keep the graph's saved values so that another backward can pass through it
+     * @param createGraph record the backward pass so that the gradients can be differentiated
+     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalStateException if this tensor does not require grad or its graph was released
+     */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
         Objects.requireNonNull(gradient, "gradient");
         if (gradient.rows() != rows() || gradient.cols() != cols()) {
             throw new IllegalArgumentException("backward: gradient has shape " + Shapes.of(gradient)
                     + " but the tensor has shape " + Shapes.of(this));
         }
-        Backward.run(this, gradient.data, retainGraph);
+        Backward.accumulate(this, gradient, retainGraph, createGraph);
     }
 
     /**
@@ -385,17 +410,19 @@ public final class Tensor {
         return retainsGrad;
     }
 
-    /** Adds {@code g} to the stored gradient (the engine's only write to it). */
-    void accumulateGrad(DMatrixRMaj g) {
-        DMatrixRMaj total = g;
-        if (grad != null) {
-            total = new DMatrixRMaj(g.numRows, g.numCols);
-            for (int i = 0; i < total.data.length; i++) {
-                total.data[i] = grad.data.data[i] + g.data[i];
-            }
+    /**
+     * Adds {@code g} to the stored gradient (the engine's only write to it). A gradient without history is kept as a
+     * read-only view, since its storage may be another input's gradient or the caller's seed; with history (a
+     * recorded backward) it is the recorded tensor itself, and the sum is recorded too.
+     */
+    void accumulateGrad(Tensor g) {
+        Tensor total = grad == null ? g : grad.add(g);
+        if (total.isLeaf()) {
+            Tensor view = new Tensor(total.data);
+            view.readOnly = true;
+            total = view;
         }
-        grad = new Tensor(total);
-        grad.readOnly = true;   // g may be another input's gradient or the caller's seed
+        grad = total;
     }
 
     /**
@@ -568,7 +595,7 @@ public final class Tensor {
 
     /** {@return {@code -x}} */
     public Tensor neg() {
-        return UnaryOps.neg(this);
+        return ArithmeticOps.neg(this);
     }
 
     /** {@return {@code e^x}; gradient {@code g·e^x}} */
@@ -627,7 +654,7 @@ public final class Tensor {
      * @return {@code log1p(e^x)}, or {@code x} itself where {@code x > 20}
      */
     public Tensor softplus() {
-        return UnaryOps.softplus(this);
+        return UnaryOps.softplus(this, 1, 20);
     }
 
     /**
@@ -706,7 +733,7 @@ public final class Tensor {
      * @throws IllegalArgumentException if {@code dim} is not 0 or 1
      */
     public Tensor softmax(int dim) {
-        return Reductions.softmax(this, dim);
+        return Softmax.softmax(this, dim);
     }
 
     /**
@@ -717,6 +744,39 @@ public final class Tensor {
      * @throws IllegalArgumentException if {@code dim} is not 0 or 1
      */
     public Tensor logSoftmax(int dim) {
-        return Reductions.logSoftmax(this, dim);
+        return Softmax.logSoftmax(this, dim);
+    }
+
+    // ---------------------------------------------------------------- selection
+
+    /**
+     * Values picked along a dim by an index of the result's shape, as {@code torch.gather}:
+     * {@code out[i][j] = this[index[i][j]][j]} for dim 0 and {@code this[i][index[i][j]]} for dim 1. The gradient
+     * adds up where an index repeats.
+     *
+     * <p>Shape: {@code index} is {@code R x C} with {@code R <= rows()} (dim 1) or {@code C <= cols()} (dim 0); the
+     * result is {@code R x C}.
+     *
+     * @param dim 0 or 1
+     * @param index the indices, all rows of one length; copied
+     * @return the picked values
+     * @throws IllegalArgumentException for a bad dim, a ragged index, an index out of range (named with its
+     *     position), or an index larger than the input outside {@code dim}
+     */
+    public Tensor gather(int dim, int[][] index) {
+        return IndexOps.gather(this, dim, index);
+    }
+
+    /**
+     * This tensor with {@code value} wherever {@code mask} is nonzero, as {@code torch.Tensor.masked_fill}. No
+     * gradient flows into the filled entries.
+     *
+     * @param mask a tensor that broadcasts to this tensor's shape (0 keeps, nonzero fills); must not require grad
+     * @param value the fill value
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if the mask does not broadcast to this shape or requires grad
+     */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return IndexOps.maskedFill(this, mask, value);
     }
 }

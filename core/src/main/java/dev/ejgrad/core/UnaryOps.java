@@ -1,91 +1,137 @@
 package dev.ejgrad.core;
 
 import static dev.ejgrad.core.ArithmeticOps.map;
-import static dev.ejgrad.core.ArithmeticOps.zip;
 
+import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Elementwise functions. Each forward is one line of math and each rule the matching line of ATen's derivatives, so
- * that edge values (0, ±inf, the softplus threshold, clamp bounds) come out as libtorch's.
+ * Elementwise functions. Each forward is one line of math and each rule the matching formula of ATen's
+ * {@code derivatives.yaml}, written with tensor ops so that it can be differentiated again; edge values (0, ±inf,
+ * NaN, the softplus threshold, clamp bounds) come out as libtorch's.
+ *
+ * <p>The piecewise-linear ops pass the gradient through a mask of their input: {@link #keepWhere} (ATen's
+ * {@code threshold_backward} and {@code clamp_backward}) is linear in the gradient, so its own rule is itself and the
+ * second derivative is zero.
  */
 final class UnaryOps {
 
     private UnaryOps() {
     }
 
-    static Tensor neg(Tensor x) {
-        return ArithmeticOps.neg(x);
-    }
-
     static Tensor exp(Tensor x) {
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         Kernels.get().exp(x.data, out);
-        return Autograd.op("exp", out, x, g -> zip(g, out, (gv, e) -> gv * e));
+        return Autograd.record("exp", out, x, e -> g -> g.mul(e));
     }
 
     static Tensor log(Tensor x) {
-        return unary("log", x, Math::log, g -> zip(g, x.data, (gv, v) -> gv / v));
+        return unary("log", x, Math::log, g -> g.div(x));
     }
 
     static Tensor sqrt(Tensor x) {
-        DMatrixRMaj out = map(x.data, Math::sqrt);
-        return Autograd.op("sqrt", out, x, g -> zip(g, out, (gv, s) -> gv / (2 * s)));
+        return Autograd.record("sqrt", map(x.data, Math::sqrt), x, s -> g -> g.div(s.mul(2)));
     }
 
     static Tensor abs(Tensor x) {
-        // sgn(±0) = ±0, so the gradient at 0 is 0
-        return unary("abs", x, Math::abs, g -> zip(g, x.data, (gv, v) -> gv * Math.signum(v)));
+        // as ATen: g · sgn(x), with sgn(±0) = sgn(NaN) = 0, a constant
+        return unary("abs", x, Math::abs, g -> g.mul(new Tensor(map(x.data, UnaryOps::sgn))));
     }
 
     static Tensor pow(Tensor x, double p) {
         if (p == 0) {
             // as ATen's pow_backward: exponent 0 has gradient 0 everywhere, even where x^-1 is infinite
-            return unary("pow", x, v -> 1.0, g -> new DMatrixRMaj(g.numRows, g.numCols));
+            return unary("pow", x, v -> 1.0, g -> Tensor.zeros(g.rows(), g.cols()));
         }
-        return unary("pow", x, v -> Math.pow(v, p), g -> zip(g, x.data, (gv, v) -> gv * (p * Math.pow(v, p - 1))));
+        return unary("pow", x, powOf(p), g -> g.mul(x.pow(p - 1).mul(p)));
+    }
+
+    /**
+     * {@code v^p} as ATen computes it: the exponents 0.5, -0.5, 2, 3, -1 and -2 run as sqrt, rsqrt and products,
+     * which differ from {@code Math.pow} at -0.0 and in the last bit.
+     */
+    private static DoubleUnaryOperator powOf(double p) {
+        if (p == 0.5) {
+            return Math::sqrt;
+        } else if (p == -0.5) {
+            return v -> 1 / Math.sqrt(v);
+        } else if (p == 2) {
+            return v -> v * v;
+        } else if (p == 3) {
+            return v -> v * v * v;
+        } else if (p == -1) {
+            return v -> 1 / v;
+        } else if (p == -2) {
+            return v -> 1 / (v * v);
+        }
+        return v -> Math.pow(v, p);
     }
 
     static Tensor sigmoid(Tensor x) {
         // 1/(1+e^-x) is finite for every x: e^-x overflows to inf only where the result is 0
         DMatrixRMaj out = map(x.data, v -> 1 / (1 + Math.exp(-v)));
-        return Autograd.op("sigmoid", out, x, g -> zip(g, out, (gv, s) -> gv * (1 - s) * s));
+        // as ATen's sigmoid_backward: g · (1 - s) · s
+        return Autograd.record("sigmoid", out, x, s -> g -> g.mul(s.neg().add(1)).mul(s));
     }
 
     static Tensor tanh(Tensor x) {
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         Kernels.get().tanh(x.data, out);
-        return Autograd.op("tanh", out, x, g -> zip(g, out, (gv, t) -> gv * (1 - t * t)));
+        // as ATen's tanh_backward: g · (1 - t²)
+        return Autograd.record("tanh", out, x, t -> g -> g.mul(t.mul(t).neg().add(1)));
     }
 
     static Tensor relu(Tensor x) {
-        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch; the gradient passes where the output is > 0
-        Kernels k = Kernels.get();
+        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        k.relu(x.data, out);
-        return Autograd.op("relu", out, x, g -> {
-            DMatrixRMaj gx = new DMatrixRMaj(g.numRows, g.numCols);
-            k.reluBackward(g, out, gx);
-            return gx;
-        });
+        Kernels.get().relu(x.data, out);
+        return Autograd.op("relu", out, x, g -> thresholdBackward(g, out));
+    }
+
+    /** ATen's {@code threshold_backward(g, out, 0)}: {@code out <= 0 ? 0 : g}, relu's fused backward. */
+    private static Tensor thresholdBackward(Tensor g, DMatrixRMaj out) {
+        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        Kernels.get().reluBackward(g.data, out, gx);
+        return Autograd.op("thresholdBackward", gx, g, gg -> thresholdBackward(gg, out));
     }
 
     static Tensor logSigmoid(Tensor x) {
+        // d/dx log σ(x) = σ(-x), which is exact at both ends
         return unary("logSigmoid", x, v -> Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))),
-                g -> zip(g, x.data, (gv, v) -> {
-                    double z = Math.exp(-Math.abs(v));
-                    return v < 0 ? gv * (1 - z / (1 + z)) : gv * (z / (1 + z));
-                }));
+                g -> g.mul(x.neg().sigmoid()));
     }
 
-    static Tensor softplus(Tensor x) {
-        // above the threshold 20, x itself: log1p(e^x) would differ from x in the last digits
-        return unary("softplus", x, v -> v > 20 ? v : Math.log1p(Math.exp(v)),
-                g -> zip(g, x.data, (gv, v) -> {
-                    double z = Math.exp(v);
-                    return v > 20 ? gv : gv * z / (z + 1);
-                }));
+    static Tensor softplus(Tensor x, double beta, double threshold) {
+        if (!(beta > 0) || Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("softplus: need beta > 0 and a threshold, got beta " + beta
+                    + " and threshold " + threshold);
+        }
+        // above the threshold, x itself: log1p(e^βx)/β would differ from x in the last digits
+        return unary("softplus", x, v -> v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta,
+                g -> softplusBackward(g, x, beta, threshold));
+    }
+
+    /**
+     * ATen's {@code softplus_backward}: {@code βx > threshold ? g : g·σ(βx)}. Its rule for {@code x} is ATen's
+     * {@code softplus_double_backward}, which keeps only {@code βx < threshold}: at the threshold itself the first
+     * derivative is σ's and the second is 0, as libtorch.
+     */
+    private static Tensor softplusBackward(Tensor g, Tensor x, double beta, double threshold) {
+        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        for (int i = 0; i < gx.data.length; i++) {
+            double v = x.data.data[i] * beta;
+            double z = Math.exp(v);
+            gx.data[i] = v > threshold ? g.data.data[i] : g.data.data[i] * z / (z + 1);
+        }
+        return Autograd.op("softplusBackward", gx,
+                g, gg -> softplusBackward(gg, x, beta, threshold),
+                x, gg -> {
+                    Tensor s = (beta == 1 ? x : x.mul(beta)).sigmoid();
+                    Tensor d = gg.mul(g).mul(s.neg().add(1)).mul(s);
+                    return keepWhere("softplusDoubleBackward", beta == 1 ? d : d.mul(beta), x.data,
+                            v -> v * beta < threshold);
+                });
     }
 
     static Tensor clamp(Tensor x, double min, double max) {
@@ -94,7 +140,24 @@ final class UnaryOps {
         }
         // the gradient passes at the bounds themselves, as libtorch's clamp_backward
         return unary("clamp", x, v -> Math.min(Math.max(v, min), max),
-                g -> zip(g, x.data, (gv, v) -> v >= min && v <= max ? gv : 0.0));
+                g -> keepWhere("clampBackward", g, x.data, v -> v >= min && v <= max));
+    }
+
+    /**
+     * {@code keep(x) ? g : 0} for a constant {@code x}: the backward of the piecewise-linear ops. It is linear in
+     * {@code g}, so its rule is itself (and the second derivative of those ops is zero).
+     */
+    static Tensor keepWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep) {
+        DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
+        for (int i = 0; i < out.data.length; i++) {
+            out.data[i] = keep.test(x.data[i]) ? g.data.data[i] : 0.0;
+        }
+        return Autograd.op(name, out, g, gg -> keepWhere(name, gg, x, keep));
+    }
+
+    /** ATen's sgn for reals: {@code (0 < v) - (v < 0)}, so ±0 and NaN give +0. */
+    private static double sgn(double v) {
+        return (v > 0 ? 1.0 : 0.0) - (v < 0 ? 1.0 : 0.0);
     }
 
     private static Tensor unary(String name, Tensor x, DoubleUnaryOperator f, GradFn rule) {

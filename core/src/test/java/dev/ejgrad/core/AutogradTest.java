@@ -279,15 +279,14 @@ class AutogradTest {
         for (int i = 0; i < cube.data.length; i++) {
             cube.data[i] = Math.pow(cube.data[i], 3);
         }
-        Tensor y = Autograd.op("cube", cube, x, g -> {
-            DMatrixRMaj r = g.copy();
-            for (int i = 0; i < r.data.length; i++) {
-                r.data[i] *= 3 * Math.pow(Autograd.valuesOf(x).data[i], 2);
-            }
-            return r;
-        });
-        y.sum().backward();
+        Tensor y = Autograd.op("cube", cube, x, g -> g.mul(x.pow(2).mul(3)));
+        y.sum().backward(Tensor.scalar(1), true, true);
         assertArrayEquals(new double[] {3, 12, 27}, x.grad().toArray()[0]);
+        // the rule is a formula over tensors, so the custom op differentiates twice: d/dx Σ 3x² = 6x
+        Tensor first = x.grad();
+        x.zeroGrad();
+        first.sum().backward();
+        assertArrayEquals(new double[] {6, 12, 18}, x.grad().toArray()[0]);
         assertThrows(IllegalArgumentException.class,
                 () -> Autograd.op("bad", cube, new Tensor[] {x}, new GradFn[] {null}));
     }

@@ -19,13 +19,10 @@ class GradCheckTest {
         for (int i = 0; i < out.data.length; i++) {
             out.data[i] = v.data[i] * v.data[i];
         }
-        return Autograd.op("buggySquare", out, x, g -> {
-            DMatrixRMaj r = new DMatrixRMaj(g.numRows, g.numCols);
-            for (int i = 0; i < r.data.length; i++) {
-                r.data[i] = g.data[i] * 2 * v.data[i] * (i == 1 * 3 + 2 ? 1.01 : 1.0);
-            }
-            return r;
-        });
+        DMatrixRMaj factor = new DMatrixRMaj(x.rows(), x.cols());
+        factor.fill(2);
+        factor.data[1 * 3 + 2] = 2 * 1.01;
+        return Autograd.op("buggySquare", out, x, g -> g.mul(x).mul(Tensor.from(factor)));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.ejgrad.core.Anomaly;
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.GradCheck;
+import dev.ejgrad.core.Derivatives;
 import dev.ejgrad.core.GradFn;
 import dev.ejgrad.core.GraphExport;
 import dev.ejgrad.core.NoGrad;
@@ -45,7 +46,8 @@ class NullArgumentsTest {
     @TempDir
     Path dir;
 
-    private static final Class<?>[] API = {Tensor.class, Autograd.class, GradCheck.class, GraphExport.class,
+    private static final Class<?>[] API = {Tensor.class, Autograd.class, GradCheck.class, Derivatives.class,
+        GraphExport.class,
         NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
         Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
         BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class};
@@ -80,7 +82,10 @@ class NullArgumentsTest {
         } else if (type == Path.class) {
             return dir.resolve("f.safetensors");
         } else if (type == Function.class) {
-            return (Function<Tensor[], Tensor>) in -> in[0].sum();
+            return (Function<Object, Tensor>) in -> in instanceof Tensor[] ? ((Tensor[]) in)[0].sum()
+                    : ((Tensor) in).sum();
+        } else if (type == int[][].class) {
+            return new int[][] {{0, 1}, {1, 0}};
         } else if (type == Module[].class) {
             return new Module[] {new ReLU()};
         } else if (type == Tensor.InPlaceUpdate.class) {
@@ -110,10 +115,11 @@ class NullArgumentsTest {
         return c.getConstructor().newInstance();
     }
 
-    /** Parameters documented to take null: the bias of a linear layer without one. */
+    /** Parameters documented to take null: the bias of a linear layer without one; grad's seed for a 1x1 output. */
     private static boolean nullable(Executable e, Parameter p) {
         return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class)
-                && p.getName().equals("bias");
+                && p.getName().equals("bias")
+                || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput");
     }
 
     @Test

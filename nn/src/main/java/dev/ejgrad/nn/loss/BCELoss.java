@@ -25,6 +25,8 @@ public final class BCELoss {
     private static final String NAME = "BCELoss";
     /** libtorch's EPSILON, a float 1e-12 widened to double. */
     private static final double EPSILON = (double) 1e-12f;
+    /** The 1e-12 (a double) that libtorch's double backward adds to p and 1 - p. */
+    private static final double DOUBLE_EPS = 1e-12;
 
     private final Tensor weight;
     private final Reduction reduction;
@@ -81,26 +83,45 @@ public final class BCELoss {
         DMatrixRMaj y = LossSupport.values(target);
         LossSupport.checkUnitInterval(NAME, p, "input must be probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
         LossSupport.checkUnitInterval(NAME, y, "target must be values in [0, 1]");
-        int n = input.rows();
-        int c = input.cols();
+        return LossSupport.reduceElements(terms(input, target), reduction);
+    }
+
+    /** Each element's term as an op of its own, as libtorch's {@code binary_cross_entropy}, N x C. */
+    private Tensor terms(Tensor input, Tensor target) {
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj losses = terms(p, y, w);
-        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) {
-                    int k = i * c + j;
-                    double up = reduction == Reduction.NONE ? g.data[k] : g.data[0];
-                    double d = up * (p.data[k] - y.data[k]) / Math.max((1 - p.data[k]) * p.data[k], EPSILON);
-                    if (w != null) {
-                        d *= at(w, i, j);
-                    }
-                    grad.data[k] = reduction == Reduction.MEAN ? d / (n * c) : d;
-                }
-            }
-            return grad;
-        });
+        DMatrixRMaj losses = termValues(LossSupport.values(input), LossSupport.values(target), w);
+        return Autograd.op(NAME, losses, input, g -> backward(g, input, target));
+    }
+
+    /**
+     * ATen's {@code binary_cross_entropy_backward}: {@code g·(p - y)/max((1 - p)·p, ε)·w}. Its own rules are ATen's
+     * double-backward formulas, with {@code 1e-12} added rather than the first derivative's clamp: for {@code g},
+     * {@code gg·(p - y)/((p + ε)(1 - p + ε))·w}; for {@code p}, {@code gg·g·(p² - 2py + y)/((p + ε)²(1 - p + ε)²)·w}.
+     * They differ from the exact derivative of the first rule by up to 7e-11, and libtorch's are the judge.
+     */
+    private Tensor backward(Tensor g, Tensor input, Tensor target) {
+        DMatrixRMaj gv = LossSupport.values(g);
+        DMatrixRMaj p = LossSupport.values(input);
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        int c = p.numCols;
+        DMatrixRMaj grad = new DMatrixRMaj(p.numRows, c);
+        for (int k = 0; k < grad.data.length; k++) {
+            double d = gv.data[k] * (p.data[k] - y.data[k]) / Math.max((1 - p.data[k]) * p.data[k], EPSILON);
+            grad.data[k] = w == null ? d : d * at(w, k / c, k % c);
+        }
+        return Autograd.op(NAME + "Backward", grad,
+                g, gg -> weighted(gg.mul(input.sub(target).div(input.add(DOUBLE_EPS)
+                        .mul(input.neg().add(1).add(DOUBLE_EPS))))),
+                input, gg -> {
+                    Tensor numerator = input.mul(input).sub(input.mul(2).mul(target)).add(target);
+                    Tensor denominator = input.add(DOUBLE_EPS).pow(2).mul(input.neg().add(1).add(DOUBLE_EPS).pow(2));
+                    return weighted(numerator.div(denominator).mul(gg.mul(g)));
+                });
+    }
+
+    private Tensor weighted(Tensor t) {
+        return weight == null ? t : t.mul(weight);
     }
 
     /**
@@ -118,8 +139,7 @@ public final class BCELoss {
         int c = input.cols();
         DMatrixRMaj p = LossSupport.values(input);
         DMatrixRMaj y = LossSupport.values(target);
-        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj terms = terms(p, y, w);
+        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
         int clamped = 0;
         int[] perRow = new int[n];
         for (int k = 0; k < p.data.length; k++) {
@@ -138,7 +158,7 @@ public final class BCELoss {
     }
 
     /** Each element's term, as libtorch: {@code w·((y-1)·max(log1p(-p), -100) - y·max(log p, -100))}. */
-    private static DMatrixRMaj terms(DMatrixRMaj p, DMatrixRMaj y, DMatrixRMaj w) {
+    private static DMatrixRMaj termValues(DMatrixRMaj p, DMatrixRMaj y, DMatrixRMaj w) {
         int c = p.numCols;
         DMatrixRMaj losses = new DMatrixRMaj(p.numRows, c);
         for (int k = 0; k < losses.data.length; k++) {

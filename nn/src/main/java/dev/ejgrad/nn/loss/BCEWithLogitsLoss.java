@@ -96,37 +96,21 @@ public final class BCEWithLogitsLoss {
             throw new IllegalArgumentException(NAME + ": posWeight must be 1x" + input.cols() + " or 1x1 for an input "
                     + "of shape " + LossSupport.shape(input) + ", got " + LossSupport.shape(posWeight));
         }
-        DMatrixRMaj x = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        LossSupport.checkUnitInterval(NAME, y, "target must be in [0, 1]");
-        int n = input.rows();
-        int c = input.cols();
-        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
-        DMatrixRMaj losses = terms(x, y, w, pw);
-        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) {
-                    int k = i * c + j;
-                    double sigmoid = 1 / (1 + Math.exp(-x.data[k]));
-                    double d;
-                    if (pw == null) {
-                        d = sigmoid - y.data[k];
-                    } else {
-                        double t = at(pw, 0, j) * y.data[k];
-                        d = (t + 1 - y.data[k]) * sigmoid - t;
-                    }
-                    d *= reduction == Reduction.NONE ? g.data[k] : g.data[0];
-                    if (w != null) {
-                        d *= at(w, i, j);
-                    }
-                    grad.data[k] = reduction == Reduction.MEAN ? d / (n * c) : d;
-                }
-            }
-            return grad;
-        });
+        LossSupport.checkUnitInterval(NAME, LossSupport.values(target), "target must be in [0, 1]");
+        return LossSupport.reduceElements(terms(input, target), reduction);
+    }
+
+    /**
+     * Each element's term, composed as libtorch composes it: {@code w·((1-y)·x - (1 + (pw-1)·y)·log σ(x))}. log σ is
+     * exact at any logit, so the loss and its derivatives (of every order) are too.
+     */
+    private Tensor terms(Tensor input, Tensor target) {
+        Tensor logSigmoid = input.logSigmoid();
+        if (posWeight != null) {
+            logSigmoid = logSigmoid.mul(posWeight.sub(1).mul(target).add(1));
+        }
+        Tensor terms = target.neg().add(1).mul(input).sub(logSigmoid);
+        return weight == null ? terms : terms.mul(weight);
     }
 
     /**
@@ -146,7 +130,7 @@ public final class BCEWithLogitsLoss {
         DMatrixRMaj y = LossSupport.values(target);
         DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
         DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
-        DMatrixRMaj terms = terms(x, y, w, pw);
+        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
         int positives = 0;
         double added = 0;
         for (int k = 0; pw != null && k < x.data.length; k++) {
@@ -167,20 +151,5 @@ public final class BCEWithLogitsLoss {
     /** {@code log σ(x) = min(x, 0) - log1p(e^-|x|)}, finite for every finite x. */
     private static double logSigmoid(double x) {
         return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
-    }
-
-    /** Each element's term, as libtorch: {@code w·((1-y)·x - (1 + (pw-1)·y)·log σ(x))}. */
-    private static DMatrixRMaj terms(DMatrixRMaj x, DMatrixRMaj y, DMatrixRMaj w, DMatrixRMaj pw) {
-        int c = x.numCols;
-        DMatrixRMaj losses = new DMatrixRMaj(x.numRows, c);
-        for (int k = 0; k < losses.data.length; k++) {
-            double logSigmoid = logSigmoid(x.data[k]);
-            if (pw != null) {
-                logSigmoid *= (at(pw, 0, k % c) - 1) * y.data[k] + 1;
-            }
-            double l = (1 - y.data[k]) * x.data[k] - logSigmoid;
-            losses.data[k] = w == null ? l : l * at(w, k / c, k % c);
-        }
-        return losses;
     }
 }

@@ -5,17 +5,18 @@ import static dev.ejgrad.nn.loss.LossSupport.checkClassWeight;
 import static dev.ejgrad.nn.loss.LossSupport.checkSameShape;
 import static dev.ejgrad.nn.loss.LossSupport.checkTargetConstant;
 import static dev.ejgrad.nn.loss.LossSupport.logSoftmaxValues;
-import static dev.ejgrad.nn.loss.LossSupport.scalar;
 
 import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Cross-entropy between the softmax of logits and a target, as {@code torch.nn.CrossEntropyLoss}: one fused
- * LogSoftmax+NLL node whose gradient is {@code softmax(z) - target distribution}, scaled by the class weights and
- * the reduction's denominator. It never takes the log of a softmax, so logits of any spread are exact.
+ * Cross-entropy between the softmax of logits and a target, as {@code torch.nn.CrossEntropyLoss}, composed as ATen
+ * composes it: log-softmax, then NLL's terms, then (with label smoothing) a smoothing term. Its gradient is
+ * {@code softmax(z) - target distribution}, scaled by the class weights and the reduction's denominator, and it is
+ * twice differentiable. It never takes the log of a softmax, so logits of any size are exact.
  *
  * <p>With class-index targets {@code t} and label smoothing {@code ε} over {@code C} classes, row i contributes
  * {@code (1-ε)·w[t]·(-log p[t]) + (ε/C)·Σ_c w[c]·(-log p[c])}; MEAN divides the sum of each part by
@@ -113,77 +114,37 @@ public final class CrossEntropyLoss {
         Objects.requireNonNull(input, "input");
         checkClassTargets(NAME, input, target, ignoreIndex);
         checkClassWeight(NAME, weight, input);
-        int n = input.rows();
-        int c = input.cols();
-        int[] t = target.clone();
-        DMatrixRMaj logp = logSoftmaxValues(input);
-        double eps = labelSmoothing;
-        double[] w = classWeights(c);
-        double wSum = 0;
-        for (double v : w) {
-            wSum += v;
-        }
-
-        DMatrixRMaj nll = new DMatrixRMaj(n, 1);
-        DMatrixRMaj smooth = new DMatrixRMaj(n, 1);
-        double denominator = 0;
-        for (int i = 0; i < n; i++) {
-            if (t[i] == ignoreIndex) {
-                continue;
-            }
-            nll.data[i] = -w[t[i]] * logp.data[i * c + t[i]];
-            double s = 0;
-            for (int j = 0; j < c; j++) {
-                s += w[j] * logp.data[i * c + j];
-            }
-            smooth.data[i] = -s;
-            denominator += w[t[i]];
-        }
-        DMatrixRMaj out = combine(nll, smooth, denominator, c);
-
-        double total = denominator;
-        double ws = wSum;
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int i = 0; i < n; i++) {
-                if (t[i] == ignoreIndex) {
-                    continue;   // ignored rows get exactly zero, even when the mean is 0/0
-                }
-                double up = reduction == Reduction.NONE ? g.data[i]
-                        : reduction == Reduction.SUM ? g.data[0] : g.data[0] / total;
-                double wt = w[t[i]];
-                double pull = (1 - eps) * wt + eps / c * ws;
-                for (int j = 0; j < c; j++) {
-                    double p = Math.exp(logp.data[i * c + j]);
-                    double targetMass = (j == t[i] ? (1 - eps) * wt : 0) + eps / c * w[j];
-                    grad.data[i * c + j] = up * (p * pull - targetMass);
-                }
-            }
-            return grad;
-        });
+        return hardTarget(input.logSoftmax(1), target).loss;
     }
 
-    /** {@code (1-ε)·nll + (ε/C)·smooth}, each reduced on its own as PyTorch does. */
-    private DMatrixRMaj combine(DMatrixRMaj nll, DMatrixRMaj smooth, double denominator, int c) {
+    /** The terms against class indices, and the loss combined from them as ATen's cross_entropy. */
+    private HardTarget hardTarget(Tensor logp, int[] target) {
+        int c = logp.cols();
+        double[] w = classWeights(c);
+        LossSupport.ClassTerms nll = LossSupport.nllTerms(logp, target, weight == null ? null : w, ignoreIndex);
+        Tensor loss = LossSupport.reduce(nll.terms, reduction, nll.denominator);
+        if (labelSmoothing == 0) {
+            return new HardTarget(nll, null, loss);
+        }
+        // -Σ_c w[c]·log p[c] per row, zero on the ignored rows, reduced with NLL's denominator (as ATen)
+        Tensor weighted = weight == null ? logp : logp.mul(weight);
+        Tensor smooth = nll.zeroIgnored(weighted.sum(1).neg());
+        Tensor smoothLoss = LossSupport.reduce(smooth, reduction, nll.denominator);
         double eps = labelSmoothing;
-        if (reduction == Reduction.NONE) {
-            DMatrixRMaj out = new DMatrixRMaj(nll.numRows, 1);
-            for (int i = 0; i < out.data.length; i++) {
-                out.data[i] = eps == 0 ? nll.data[i] : (1 - eps) * nll.data[i] + smooth.data[i] * (eps / c);
-            }
-            return out;
+        return new HardTarget(nll, smooth, loss.mul(1 - eps).add(smoothLoss.mul(eps / c)));
+    }
+
+    /** NLL's terms, the smoothing terms (null without smoothing), and the loss. */
+    private static final class HardTarget {
+        final LossSupport.ClassTerms nll;
+        final Tensor smooth;
+        final Tensor loss;
+
+        HardTarget(LossSupport.ClassTerms nll, Tensor smooth, Tensor loss) {
+            this.nll = nll;
+            this.smooth = smooth;
+            this.loss = loss;
         }
-        double a = 0;
-        double b = 0;
-        for (int i = 0; i < nll.data.length; i++) {
-            a += nll.data[i];
-            b += smooth.data[i];
-        }
-        if (reduction == Reduction.MEAN) {
-            a /= denominator;
-            b /= denominator;
-        }
-        return scalar(eps == 0 ? a : (1 - eps) * a + b * (eps / c));
     }
 
     /**
@@ -204,41 +165,18 @@ public final class CrossEntropyLoss {
         checkSameShape(NAME, input, target);
         checkTargetConstant(NAME, target);
         checkClassWeight(NAME, weight, input);
-        int n = input.rows();
-        int c = input.cols();
-        double eps = labelSmoothing;
-        DMatrixRMaj logp = logSoftmaxValues(input);
-        DMatrixRMaj q = target.toMatrix();
-        if (eps > 0) {
-            for (int k = 0; k < q.data.length; k++) {
-                q.data[k] = q.data[k] * (1 - eps) + eps / c;
-            }
+        return LossSupport.reduce(softTerms(input.logSoftmax(1), target), reduction, input.rows());
+    }
+
+    /** {@code -Σ_c log p[c]·q'[c]·w[c]} per row (N x 1), with {@code q' = (1-ε)·q + ε/C}, as ATen. */
+    private Tensor softTerms(Tensor logp, Tensor target) {
+        int c = logp.cols();
+        Tensor q = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / c) : target;
+        Tensor terms = logp.mul(q);
+        if (weight != null) {
+            terms = terms.mul(weight);
         }
-        double[] w = classWeights(c);
-        DMatrixRMaj rows = new DMatrixRMaj(n, 1);
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < c; j++) {
-                s += logp.data[i * c + j] * q.data[i * c + j] * w[j];
-            }
-            rows.data[i] = -s;
-        }
-        DMatrixRMaj out = LossSupport.reduce(rows, reduction);
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int i = 0; i < n; i++) {
-                double up = LossSupport.upstream(g, reduction, i, n, n);
-                double mass = 0;
-                for (int j = 0; j < c; j++) {
-                    mass += w[j] * q.data[i * c + j];
-                }
-                for (int j = 0; j < c; j++) {
-                    double p = Math.exp(logp.data[i * c + j]);
-                    grad.data[i * c + j] = up * (p * mass - w[j] * q.data[i * c + j]);
-                }
-            }
-            return grad;
-        });
+        return terms.sum(1).neg();
     }
 
     private double[] classWeights(int c) {
@@ -266,9 +204,13 @@ public final class CrossEntropyLoss {
         DMatrixRMaj logp = logSoftmaxValues(input);
         double[] w = classWeights(c);
         double eps = labelSmoothing;
+        HardTarget parts;
+        try (NoGrad scope = NoGrad.enter()) {
+            parts = hardTarget(input.logSoftmax(1), target);
+        }
+        DMatrixRMaj nllTerms = Autograd.valuesOf(parts.nll.terms);
+        DMatrixRMaj smoothTerms = parts.smooth == null ? null : Autograd.valuesOf(parts.smooth);
         java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
-        double denominator = 0;
-        int kept = 0;
         double nllTotal = 0;
         double smoothTotal = 0;
         for (int i = 0; i < target.length; i++) {
@@ -277,15 +219,10 @@ public final class CrossEntropyLoss {
                 rows.add(new LossExplanation.Row(i, 0, "target " + t + " is the ignore index", true));
                 continue;
             }
-            double nll = -w[t] * logp.data[i * c + t];
-            double smooth = 0;
-            for (int j = 0; j < c; j++) {
-                smooth -= w[j] * logp.data[i * c + j];
-            }
+            double nll = nllTerms.data[i];
+            double smooth = smoothTerms == null ? 0 : smoothTerms.data[i];
             nllTotal += nll;
             smoothTotal += smooth;
-            denominator += w[t];
-            kept++;
             String detail = "target " + t + ", weight " + LossExplanation.number(w[t]) + ", -log p[target] "
                     + LossExplanation.number(-logp.data[i * c + t]);
             if (eps > 0) {
@@ -293,6 +230,8 @@ public final class CrossEntropyLoss {
             }
             rows.add(new LossExplanation.Row(i, eps == 0 ? nll : (1 - eps) * nll + eps / c * smooth, detail, false));
         }
+        double denominator = parts.nll.denominator;
+        int kept = parts.nll.kept;
         java.util.List<String> notes = new java.util.ArrayList<>();
         if (eps > 0) {
             notes.add("label smoothing " + eps + ": (1 - " + eps + ") x NLL part (sum " + LossExplanation.number(nllTotal)
@@ -315,15 +254,8 @@ public final class CrossEntropyLoss {
         double value = LossSupport.valueOf(() -> forward(input, target), reduction);
         int n = input.rows();
         int c = input.cols();
-        DMatrixRMaj logp = logSoftmaxValues(input);
-        DMatrixRMaj q = target.toMatrix();
         double eps = labelSmoothing;
-        double[] w = classWeights(c);
-        DMatrixRMaj terms = new DMatrixRMaj(n, c);
-        for (int k = 0; k < q.data.length; k++) {
-            double qk = eps > 0 ? q.data[k] * (1 - eps) + eps / c : q.data[k];
-            terms.data[k] = -logp.data[k] * qk * w[k % c];
-        }
+        DMatrixRMaj terms = LossSupport.termValues(() -> softTerms(input.logSoftmax(1), target));
         java.util.List<String> notes = new java.util.ArrayList<>();
         if (eps > 0) {
             notes.add("label smoothing " + eps + ": each target row became (1 - " + eps + ") x q + " + eps + "/" + c);

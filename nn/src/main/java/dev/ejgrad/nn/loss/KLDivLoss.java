@@ -70,25 +70,23 @@ public final class KLDivLoss {
         Objects.requireNonNull(target, "target");
         LossSupport.checkSameShape(NAME, input, target);
         LossSupport.checkTargetConstant(NAME, target);
-        DMatrixRMaj x = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        int n = input.rows();
-        int c = input.cols();
-        DMatrixRMaj losses = new DMatrixRMaj(n, c);
-        for (int k = 0; k < losses.data.length; k++) {
-            double yv = y.data[k];
-            losses.data[k] = logTarget ? Math.exp(yv) * (yv - x.data[k]) : xlogy(yv) - yv * x.data[k];
+        return LossSupport.reduceElements(terms(input, target), reduction);
+    }
+
+    /**
+     * Each element's term, as ATen's kl_div: {@code xlogy(y, y) - y·x}, or {@code e^y·(y - x)} with
+     * {@code logTarget}; linear in the input, so its second derivative is zero.
+     */
+    private Tensor terms(Tensor input, Tensor target) {
+        if (logTarget) {
+            return target.sub(input).mul(target.exp());
         }
-        DMatrixRMaj out = LossSupport.reduce(losses, reduction);
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int k = 0; k < grad.data.length; k++) {
-                double yv = y.data[k];
-                double up = LossSupport.upstream(g, reduction, k, n, n * c);
-                grad.data[k] = -(logTarget ? Math.exp(yv) : yv) * up;
-            }
-            return grad;
-        });
+        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj yLogY = new DMatrixRMaj(y.numRows, y.numCols);
+        for (int k = 0; k < y.data.length; k++) {
+            yLogY.data[k] = xlogy(y.data[k]);
+        }
+        return Tensor.from(yLogY).sub(target.mul(input));
     }
 
     /** {@code y·log y}, 0 at {@code y = 0} (as torch.xlogy), NaN for NaN. */

@@ -190,48 +190,92 @@ final class LossSupport {
         return rows;
     }
 
-    static DMatrixRMaj scalar(double v) {
-        DMatrixRMaj m = new DMatrixRMaj(1, 1);
-        m.data[0] = v;
-        return m;
-    }
-
     /**
-     * Reduces elementwise losses: NONE keeps them, SUM adds them, MEAN divides the sum by the element count and
-     * BATCHMEAN by the row count.
+     * The one reduction of every loss, differentiable, so that its rule is every loss's upstream scaling: NONE keeps
+     * the terms (g passes as it is), SUM adds them (g reaches every term), MEAN divides their sum by
+     * {@code meanDenominator} and BATCHMEAN by the row count (g / denominator reaches every term).
+     *
+     * @param meanDenominator the element count for elementwise losses, {@code Σ weight[target]} over the rows not
+     *     ignored for class-index ones, N for probability targets
      */
-    static DMatrixRMaj reduce(DMatrixRMaj losses, Reduction r) {
-        if (r == Reduction.NONE) {
-            return losses;
-        }
-        double s = 0;
-        for (double v : losses.data) {
-            s += v;
-        }
-        switch (r) {
-            case SUM:
-                return scalar(s);
-            case MEAN:
-                return scalar(s / losses.getNumElements());
-            default:
-                return scalar(s / losses.numRows);
-        }
-    }
-
-    /**
-     * The upstream gradient of one element: g itself for NONE, the scalar g for SUM, g divided by the element count
-     * (MEAN) or the row count (BATCHMEAN).
-     */
-    static double upstream(DMatrixRMaj g, Reduction r, int index, int rows, int elements) {
+    static Tensor reduce(Tensor terms, Reduction r, double meanDenominator) {
         switch (r) {
             case NONE:
-                return g.data[index];
+                return terms;
             case SUM:
-                return g.data[0];
+                return terms.sum();
             case MEAN:
-                return g.data[0] / elements;
+                return terms.sum().div(meanDenominator);
             default:
-                return g.data[0] / rows;
+                return terms.sum().div(terms.rows());
+        }
+    }
+
+    /** The reduction of an elementwise loss: MEAN divides by the element count. */
+    static Tensor reduceElements(Tensor terms, Reduction r) {
+        return reduce(terms, r, terms.numel());
+    }
+
+    /** The values of a loss's terms, computed without recording a graph, for an explanation. */
+    static DMatrixRMaj termValues(java.util.function.Supplier<Tensor> terms) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return Autograd.valuesOf(terms.get());
+        }
+    }
+
+    /**
+     * NLL's terms, as ATen's {@code nll_loss}: {@code -w[t_i]·logp[i, t_i]} per row (N x 1), exactly 0 for a row
+     * whose target is the ignore index; the gradient reaches only the target entries of the rows not ignored.
+     */
+    static ClassTerms nllTerms(Tensor logp, int[] target, double[] w, int ignoreIndex) {
+        int n = target.length;
+        int[][] index = new int[n][1];
+        double[] scale = new double[n];
+        double[] ignored = new double[n];
+        double denominator = 0;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (target[i] == ignoreIndex) {
+                ignored[i] = 1;
+                continue;
+            }
+            index[i][0] = target[i];
+            double wt = w == null ? 1 : w[target[i]];
+            scale[i] = -wt;
+            denominator += wt;
+            kept++;
+        }
+        Tensor picked = logp.gather(1, index);
+        Tensor terms = w == null ? picked.neg() : picked.mul(Tensor.column(scale));
+        Tensor ignoredRows = Tensor.column(ignored);
+        if (kept < n) {
+            terms = terms.maskedFill(ignoredRows, 0);
+        }
+        return new ClassTerms(terms, ignoredRows, kept < n, denominator, kept);
+    }
+
+    /**
+     * The terms of a class-index loss with what its reduction needs: the MEAN denominator {@code Σ w[t]} over the
+     * {@code kept} rows not ignored, and which rows are ignored (1) for terms that must be zeroed there too.
+     */
+    static final class ClassTerms {
+        final Tensor terms;
+        final Tensor ignoredRows;
+        final boolean anyIgnored;
+        final double denominator;
+        final int kept;
+
+        ClassTerms(Tensor terms, Tensor ignoredRows, boolean anyIgnored, double denominator, int kept) {
+            this.terms = terms;
+            this.ignoredRows = ignoredRows;
+            this.anyIgnored = anyIgnored;
+            this.denominator = denominator;
+            this.kept = kept;
+        }
+
+        /** {@code other} with the ignored rows set to exactly 0. */
+        Tensor zeroIgnored(Tensor other) {
+            return anyIgnored ? other.maskedFill(ignoredRows, 0) : other;
         }
     }
 }

@@ -52,16 +52,13 @@ public final class MSELoss {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossSupport.checkSameShape(NAME, input, target);
+        return LossSupport.reduceElements(terms(input, target), reduction);
+    }
+
+    /** Each element's term, {@code (input - target)²}. */
+    private static Tensor terms(Tensor input, Tensor target) {
         Tensor diff = input.sub(target);
-        Tensor squared = diff.mul(diff);
-        switch (reduction) {
-            case NONE:
-                return squared;
-            case SUM:
-                return squared.sum();
-            default:
-                return squared.mean();
-        }
+        return diff.mul(diff);
     }
 
     /**
@@ -74,15 +71,7 @@ public final class MSELoss {
      */
     public LossExplanation explain(Tensor input, Tensor target) {
         double value = LossSupport.valueOf(() -> forward(input, target), reduction);
-        int n = input.rows();
-        int c = input.cols();
-        DMatrixRMaj x = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        DMatrixRMaj terms = new DMatrixRMaj(n, c);
-        for (int k = 0; k < terms.data.length; k++) {
-            double d = x.data[k] - y.data[k];
-            terms.data[k] = d * d;
-        }
+        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
         return LossSupport.elementwise(NAME, reduction, value, terms, i -> "Σ (input - target)²",
                 java.util.List.of());
     }

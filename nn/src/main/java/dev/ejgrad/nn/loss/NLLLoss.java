@@ -3,7 +3,6 @@ package dev.ejgrad.nn.loss;
 import static dev.ejgrad.nn.loss.LossSupport.checkClassTargets;
 import static dev.ejgrad.nn.loss.LossSupport.checkClassWeight;
 
-import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -83,44 +82,12 @@ public final class NLLLoss {
         Objects.requireNonNull(input, "input");
         checkClassTargets(NAME, input, target, ignoreIndex);
         checkClassWeight(NAME, weight, input);
-        int n = input.rows();
-        int c = input.cols();
-        int[] t = target.clone();
-        DMatrixRMaj x = LossSupport.values(input);
-        double[] w = weight == null ? null : weight.toMatrix().data;
-        DMatrixRMaj rows = new DMatrixRMaj(n, 1);
-        double denominator = 0;
-        for (int i = 0; i < n; i++) {
-            if (t[i] != ignoreIndex) {
-                double wt = w == null ? 1 : w[t[i]];
-                rows.data[i] = -wt * x.data[i * c + t[i]];
-                denominator += wt;
-            }
-        }
-        DMatrixRMaj out;
-        if (reduction == Reduction.NONE) {
-            out = rows;
-        } else {
-            double s = 0;
-            for (double v : rows.data) {
-                s += v;
-            }
-            out = LossSupport.scalar(reduction == Reduction.MEAN ? s / denominator : s);
-        }
-        double total = denominator;
-        return Autograd.op(NAME, out, input, g -> {
-            DMatrixRMaj grad = new DMatrixRMaj(n, c);
-            for (int i = 0; i < n; i++) {
-                if (t[i] == ignoreIndex) {
-                    continue;
-                }
-                double wt = w == null ? 1 : w[t[i]];
-                double up = reduction == Reduction.NONE ? g.data[i]
-                        : reduction == Reduction.SUM ? g.data[0] : g.data[0] / total;
-                grad.data[i * c + t[i]] = -wt * up;
-            }
-            return grad;
-        });
+        LossSupport.ClassTerms nll = LossSupport.nllTerms(input, target, classWeights(), ignoreIndex);
+        return LossSupport.reduce(nll.terms, reduction, nll.denominator);
+    }
+
+    private double[] classWeights() {
+        return weight == null ? null : weight.toMatrix().data;
     }
 
     /**
@@ -135,8 +102,10 @@ public final class NLLLoss {
     public LossExplanation explain(Tensor input, int[] target) {
         double value = LossSupport.valueOf(() -> forward(input, target), reduction);
         int c = input.cols();
+        double[] w = classWeights();
+        DMatrixRMaj terms = LossSupport.termValues(
+                () -> LossSupport.nllTerms(input, target, w, ignoreIndex).terms);
         DMatrixRMaj x = LossSupport.values(input);
-        double[] w = weight == null ? null : weight.toMatrix().data;
         java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
         double denominator = 0;
         int kept = 0;
@@ -149,7 +118,7 @@ public final class NLLLoss {
             double wt = w == null ? 1 : w[t];
             denominator += wt;
             kept++;
-            rows.add(new LossExplanation.Row(i, -wt * x.data[i * c + t], "target " + t + ", weight "
+            rows.add(new LossExplanation.Row(i, terms.data[i], "target " + t + ", weight "
                     + LossExplanation.number(wt) + ", -input[target] " + LossExplanation.number(-x.data[i * c + t]),
                     false));
         }

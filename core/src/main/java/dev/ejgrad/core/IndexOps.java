@@ -1,0 +1,103 @@
+package dev.ejgrad.core;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Picking one element per line and its adjoint, placing one value per line into zeros: the backward of the
+ * value-selecting reductions ({@code max(dim)}), as ATen's {@code value_selecting_reduction_backward}. Each is linear,
+ * and each is the other's rule.
+ */
+final class IndexOps {
+
+    private IndexOps() {
+    }
+
+    /** {@code x[index[l]]} along each line of {@code dim}: {@code 1 x cols} for dim 0, {@code rows x 1} for dim 1. */
+    static Tensor pick(Tensor x, int dim, int[] index) {
+        Lines lines = Lines.of(x, dim);
+        DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
+        for (int l = 0; l < lines.count; l++) {
+            out.data[l] = x.data.data[lines.index(l, index[l])];
+        }
+        int rows = x.rows();
+        int cols = x.cols();
+        return Autograd.op("pick", out, x, g -> place(g, dim, index, rows, cols));
+    }
+
+    /** Zeros of {@code rows x cols} with {@code g[l]} at {@code index[l]} of each line of {@code dim}. */
+    static Tensor place(Tensor g, int dim, int[] index, int rows, int cols) {
+        Lines lines = new Lines(rows, cols, dim);
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        for (int l = 0; l < lines.count; l++) {
+            out.data[lines.index(l, index[l])] = g.data.data[l];
+        }
+        return Autograd.op("place", out, g, gg -> pick(gg, dim, index));
+    }
+
+    static Tensor gather(Tensor x, int dim, int[][] index) {
+        Shapes.checkDim("gather", dim);
+        java.util.Objects.requireNonNull(index, "index");
+        int rows = index.length;
+        int cols = rows == 0 ? 0 : java.util.Objects.requireNonNull(index[0], "index[0]").length;
+        int size = dim == 0 ? x.rows() : x.cols();
+        for (int i = 0; i < rows; i++) {
+            java.util.Objects.requireNonNull(index[i], "index[" + i + "]");
+            if (index[i].length != cols) {
+                throw new IllegalArgumentException("gather: index rows differ in length (row 0 has " + cols
+                        + ", row " + i + " has " + index[i].length + ")");
+            }
+            for (int j = 0; j < cols; j++) {
+                if (index[i][j] < 0 || index[i][j] >= size) {
+                    throw new IllegalArgumentException("gather: index " + index[i][j] + " at (" + i + ", " + j
+                            + ") is out of bounds for dim " + dim + " of size " + size + " (input " + Shapes.of(x)
+                            + ")");
+                }
+            }
+        }
+        if ((dim == 0 ? cols > x.cols() : rows > x.rows())) {
+            throw new IllegalArgumentException("gather: index shape " + Shapes.of(rows, cols) + " must not exceed the "
+                    + "input shape " + Shapes.of(x) + " outside dim " + dim);
+        }
+        int[][] idx = new int[rows][];
+        for (int i = 0; i < rows; i++) {
+            idx[i] = index[i].clone();
+        }
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out.data[i * cols + j] = x.data.data[dim == 0 ? idx[i][j] * x.cols() + j : i * x.cols() + idx[i][j]];
+            }
+        }
+        int xr = x.rows();
+        int xc = x.cols();
+        return Autograd.op("gather", out, x, g -> scatterAdd(g, dim, idx, xr, xc));
+    }
+
+    /** The adjoint of gather: zeros of {@code rows x cols} with each {@code g[i][j]} added at its index. */
+    private static Tensor scatterAdd(Tensor g, int dim, int[][] idx, int rows, int cols) {
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        int gc = g.cols();
+        for (int i = 0; i < g.rows(); i++) {
+            for (int j = 0; j < gc; j++) {
+                out.data[dim == 0 ? idx[i][j] * cols + j : i * cols + idx[i][j]] += g.data.data[i * gc + j];
+            }
+        }
+        return Autograd.op("scatterAdd", out, g, gg -> gather(gg, dim, idx));
+    }
+
+    static Tensor maskedFill(Tensor x, Tensor mask, double value) {
+        java.util.Objects.requireNonNull(mask, "mask");
+        int[] shape = Broadcast.shape("maskedFill", x, mask);
+        if (shape[0] != x.rows() || shape[1] != x.cols()) {
+            throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.of(mask) + " does not broadcast "
+                    + "to the input shape " + Shapes.of(x));
+        }
+        if (mask.requiresGrad()) {
+            throw new IllegalArgumentException("maskedFill: the mask requires grad, but no gradient flows into it; "
+                    + "pass mask.detach()");
+        }
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        Kernels.get().zip(x.data, mask.data, (v, m) -> m != 0 ? value : v, out);
+        return Autograd.op("maskedFill", out, x, g -> maskedFill(g, mask, 0.0));
+    }
+}
