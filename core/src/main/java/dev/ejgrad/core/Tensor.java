@@ -658,6 +658,20 @@ public final class Tensor {
     }
 
     /**
+     * Softplus with a sharpness and a linear threshold, as {@code torch.nn.functional.softplus(x, beta, threshold)}:
+     * {@code log(1 + e^(βx))/β}, and {@code x} itself where {@code βx > threshold}. At {@code βx = threshold} the value
+     * and gradient come from the log branch and the second derivative is 0, as libtorch.
+     *
+     * @param beta the sharpness β, positive
+     * @param threshold where the result becomes {@code x}
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if beta is not positive or the threshold is NaN
+     */
+    public Tensor softplus(double beta, double threshold) {
+        return UnaryOps.softplus(this, beta, threshold);
+    }
+
+    /**
      * Clamps every element into {@code [min, max]}.
      *
      * @param min the lower bound

@@ -2,34 +2,40 @@ package dev.ejgrad.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * Reads the libtorch golden file ({@code golden/torch-golden.json}, a copy of {@code shared/golden}) and compares
- * results with it to 1e-12·max(1, |expected|), non-finite values exactly.
+ * Reads the libtorch golden files ({@code golden/torch-golden.json} and the second part's
+ * {@code golden/torch-golden-core2.json}, copies of {@code shared/golden}) and compares results with them to
+ * 1e-12·max(1, |expected|) (Hessian-vector products 1e-11), non-finite values exactly.
  */
 public final class Golden {
 
     /** The tolerance of the golden file's README. */
     public static final double TOLERANCE = 1e-12;
+    /** The tolerance of second-order values (the core2 README). */
+    public static final double SECOND_ORDER_TOLERANCE = 1e-11;
 
-    private static final List<JsonNode> CASES = load();
+    private static final List<JsonNode> CASES = load("/golden/torch-golden.json");
+    private static List<JsonNode> core2;
 
     private Golden() {
     }
 
-    private static List<JsonNode> load() {
-        try (InputStream in = Golden.class.getResourceAsStream("/golden/torch-golden.json")) {
+    private static List<JsonNode> load(String resource) {
+        try (InputStream in = Golden.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("golden/torch-golden.json is not on the test class path");
+                throw new IllegalStateException(resource + " is not on the test class path");
             }
             List<JsonNode> out = new ArrayList<>();
             new ObjectMapper().readTree(in).forEach(out::add);
@@ -45,6 +51,67 @@ public final class Golden {
         return CASES.stream()
                 .filter(c -> wanted.contains(c.get("op").asText()))
                 .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** Every case of the second part's file whose op is one of {@code ops}, as (name, case) arguments. */
+    public static synchronized Stream<Arguments> core2Cases(String... ops) {
+        if (core2 == null) {
+            core2 = load("/golden/torch-golden-core2.json");
+        }
+        Set<String> wanted = Set.of(ops);
+        return core2.stream()
+                .filter(c -> wanted.contains(c.get("op").asText()))
+                .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** How many second-part cases have one of {@code ops}. */
+    public static long core2Count(String... ops) {
+        return core2Cases(ops).count();
+    }
+
+    /**
+     * Checks the first- and second-order data of a case: the gradients of {@code out} (seeded with the case's
+     * {@code grad_output}, or 1) with respect to each named input, taken with {@code createGraph}, against the case's
+     * first-order fields (1e-12), then the gradient of {@code s = Σ <g_i, v_i>} against its {@code hvp} (1e-11).
+     *
+     * @param inputs the differentiable inputs by the case's names, exactly the keys of its {@code v}
+     */
+    public static void assertFirstAndSecondOrder(String name, JsonNode c, Map<String, Tensor> inputs, Tensor out) {
+        JsonNode v = c.get("v");
+        List<String> names = new ArrayList<>();
+        v.fieldNames().forEachRemaining(names::add);
+        if (!Set.copyOf(names).equals(inputs.keySet())) {
+            throw new AssertionError(name + ": the case differentiates " + names + " but the test gave "
+                    + inputs.keySet());
+        }
+        List<Tensor> xs = new ArrayList<>();
+        for (String k : names) {
+            xs.add(inputs.get(k));
+        }
+        Tensor seed = c.has("grad_output") ? tensor(c.get("grad_output")) : null;
+        List<Tensor> grads = Autograd.grad(out, xs, seed, true);
+        Tensor s = null;
+        for (int i = 0; i < names.size(); i++) {
+            String k = names.get(i);
+            assertClose(name + " grad " + k, firstOrder(c, k), grads.get(i));
+            Tensor term = grads.get(i).mul(tensor(v.get(k))).sum();
+            s = s == null ? term : s.add(term);
+        }
+        List<Tensor> hvp = s.requiresGrad() ? Autograd.grad(s, xs) : null;
+        for (int i = 0; i < names.size(); i++) {
+            String k = names.get(i);
+            Tensor x = xs.get(i);
+            Tensor h = hvp == null ? Tensor.zeros(x.rows(), x.cols()) : hvp.get(i);
+            assertClose(name + " hvp " + k, tensor(c.get("hvp").get(k)), h, SECOND_ORDER_TOLERANCE);
+        }
+    }
+
+    /** The first-order gradient of input {@code k}: grad_inputs.k, grad_input (for "input"), or grad_k. */
+    private static JsonNode firstOrder(JsonNode c, String k) {
+        if (c.has("grad_inputs")) {
+            return c.get("grad_inputs").get(k);
+        }
+        return c.get(k.equals("input") ? "grad_input" : "grad_" + k);
     }
 
     /** How many cases have one of {@code ops}. */
@@ -92,6 +159,11 @@ public final class Golden {
 
     /** Asserts two tensors have one shape and agree within 1e-12·max(1, |expected|); non-finite values exactly. */
     public static void assertClose(String what, Tensor expected, Tensor actual) {
+        assertClose(what, expected, actual, TOLERANCE);
+    }
+
+    /** Asserts two tensors have one shape and agree within tol·max(1, |expected|); non-finite values exactly. */
+    public static void assertClose(String what, Tensor expected, Tensor actual, double tol) {
         if (actual == null) {
             throw new AssertionError(what + ": expected a " + expected.rows() + "x" + expected.cols()
                     + " tensor, got null");
@@ -105,7 +177,7 @@ public final class Golden {
                 double e = expected.get(i, j);
                 double a = actual.get(i, j);
                 boolean ok = Double.isFinite(e)
-                        ? Math.abs(a - e) <= TOLERANCE * Math.max(1, Math.abs(e))
+                        ? Math.abs(a - e) <= tol * Math.max(1, Math.abs(e))
                         : Double.compare(a, e) == 0;
                 if (!ok) {
                     throw new AssertionError(what + " at (" + i + ", " + j + "): expected " + e + ", got " + a

@@ -10,6 +10,8 @@ import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.testing.Golden;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,5 +97,37 @@ class GoldenModuleTest {
         assertClose("grad b1", g.get("b1"), mlp.namedParameters().get("0.bias").grad());
         assertClose("grad W2", g.get("W2"), mlp.namedParameters().get("2.weight").grad());
         assertClose("grad b2", g.get("b2"), mlp.namedParameters().get("2.bias").grad());
+    }
+
+    static Stream<Arguments> secondOrder() {
+        return Golden.core2Cases("linear", "mlp_backward");
+    }
+
+    @Test
+    void theSecondPartsFileHasTheLinearAndMlpCases() {
+        assertEquals(3, secondOrder().count());
+    }
+
+    /** Linear and the two MLPs, through Functional.linear: first order and Hessian-vector products for every input. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrder")
+    void firstAndSecondOrderMatchLibtorch(String name, JsonNode c) {
+        JsonNode in = c.get("inputs");
+        Map<String, Tensor> xs = new LinkedHashMap<>();
+        c.get("v").fieldNames().forEachRemaining(k -> xs.put(k, tensor(in.get(k)).requiresGrad(true)));
+        Tensor out;
+        if ("linear".equals(c.get("op").asText())) {
+            out = Functional.linear(xs.get("input"), xs.get("weight"), xs.get("bias"));
+        } else {
+            JsonNode args = c.get("args");
+            Tensor h = Functional.linear(xs.get("x"), xs.get("W1"), xs.get("b1"));
+            h = "relu".equals(args.get("hidden_activation").asText()) ? h.relu() : h.tanh();
+            Tensor logits = Functional.linear(h, xs.get("W2"), xs.get("b2"));
+            out = "cross_entropy".equals(args.get("loss").asText())
+                    ? new CrossEntropyLoss().forward(logits, ints(in.get("target")))
+                    : new BCEWithLogitsLoss().forward(logits, tensor(in.get("target")));
+        }
+        assertClose(name + " output", c.get("output"), out);
+        Golden.assertFirstAndSecondOrder(name, c, xs, out);
     }
 }

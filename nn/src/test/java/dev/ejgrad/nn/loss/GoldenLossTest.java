@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.testing.Golden;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,13 +32,44 @@ class GoldenLossTest {
         assertEquals(21 + 28 + 29 + 61 + 4 + 16, Golden.count(LOSSES));
     }
 
+    static Stream<Arguments> secondOrder() {
+        return Golden.core2Cases(LOSSES);
+    }
+
+    @Test
+    void theSecondPartsFileHasEveryLossCase() {
+        assertEquals(21 + 28 + 29 + 61 + 4 + 16, secondOrder().count());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("losses")
     void lossMatchesLibtorch(String name, JsonNode c) {
+        Tensor input = tensor(c.get("inputs").get("input")).requiresGrad(true);
+        Tensor out = loss(c, input);
+        assertClose(name + " output", c.get("output"), out);
+        if (c.has("grad_output")) {
+            out.backward(tensor(c.get("grad_output")));
+        } else {
+            out.backward();
+        }
+        assertClose(name + " grad input", c.get("grad_input"), input.grad());
+    }
+
+    /** Every option of every loss: first-order gradient and Hessian-vector product, as libtorch's double backward. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrder")
+    void firstAndSecondOrderMatchLibtorch(String name, JsonNode c) {
+        Tensor input = tensor(c.get("inputs").get("input")).requiresGrad(true);
+        Tensor out = loss(c, input);
+        assertClose(name + " output", c.get("output"), out);
+        Golden.assertFirstAndSecondOrder(name, c, Map.of("input", input), out);
+    }
+
+    /** The case's loss, configured from its args, applied to {@code input}. */
+    static Tensor loss(JsonNode c, Tensor input) {
         JsonNode in = c.get("inputs");
         JsonNode args = c.get("args");
         Reduction reduction = Reduction.valueOf(args.get("reduction").asText().toUpperCase(Locale.ROOT));
-        Tensor input = tensor(in.get("input")).requiresGrad(true);
         Tensor weight = in.has("weight") ? tensor(in.get("weight")) : null;
         Tensor out;
         switch (c.get("op").asText()) {
@@ -85,12 +117,6 @@ class GoldenLossTest {
             default:
                 throw new AssertionError("no mapping for " + c.get("op"));
         }
-        assertClose(name + " output", c.get("output"), out);
-        if (c.has("grad_output")) {
-            out.backward(tensor(c.get("grad_output")));
-        } else {
-            out.backward();
-        }
-        assertClose(name + " grad input", c.get("grad_input"), input.grad());
+        return out;
     }
 }
