@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A central-difference gradient check of every differentiable op, including every broadcast pattern, driven through
  * a non-trivial upstream gradient: each op's output is multiplied by a fixed random G (values in [0.5, 1.5)) and
- * squared before summing, so a wrong per-element rule cannot hide behind a sum of ones.
+ * squared before summing, so a wrong per-element rule cannot hide behind a sum of ones. Every op is also
+ * gradgradchecked: its rule, differentiated with respect to the inputs and to a random upstream gradient.
  */
 class GradCheckOpsTest {
 
@@ -84,6 +85,8 @@ class GradCheckOpsTest {
     void unaryOpPassesGradCheck(String name, UnaryOperator<Tensor> op, Tensor x) {
         GradCheck.Result r = GradCheck.check(driven(xs -> op.apply(xs[0])), x);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(xs -> op.apply(xs[0]), x);
+        assertTrue(second.passed(), second.toString());
     }
 
     /** Every broadcast pattern of the API, in both argument orders. */
@@ -114,6 +117,8 @@ class GradCheckOpsTest {
         }
         GradCheck.Result r = GradCheck.check(driven(f), a, b);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(f, a, b);
+        assertTrue(second.passed(), second.toString());
     }
 
     static Stream<Arguments> matmuls() {
@@ -128,6 +133,8 @@ class GradCheckOpsTest {
     void matmulPassesGradCheck(String name, Tensor a, Tensor b) {
         GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmul(xs[1])), a, b);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(xs -> xs[0].matmul(xs[1]), a, b);
+        assertTrue(second.passed(), second.toString());
     }
 
     @ParameterizedTest(name = "matmulT {0}")
@@ -136,6 +143,8 @@ class GradCheckOpsTest {
         Tensor bt = b.t().detach().requiresGrad(true);
         GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmulT(xs[1])), a, bt);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(xs -> xs[0].matmulT(xs[1]), a, bt);
+        assertTrue(second.passed(), second.toString());
     }
 
     @ParameterizedTest(name = "matmul {0}, only the right side requires grad")
@@ -144,5 +153,7 @@ class GradCheckOpsTest {
         Tensor data = a.detach();
         GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmul(xs[1])), data, b);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(xs -> xs[0].matmul(xs[1]), data, b);
+        assertTrue(second.passed(), second.toString());
     }
 }

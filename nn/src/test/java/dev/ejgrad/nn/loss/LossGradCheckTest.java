@@ -38,9 +38,12 @@ class LossGradCheckTest {
         return drivenAll(xs -> loss.apply(xs[0]));
     }
 
+    /** The gradient check, and the gradgrad check (second derivatives, under a random upstream gradient). */
     private static void check(Function<Tensor, Tensor> loss, Tensor input) {
         GradCheck.Result r = GradCheck.check(driven(loss), input);
         assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(xs -> loss.apply(xs[0]), input);
+        assertTrue(second.passed(), second.toString());
     }
 
     static Stream<Arguments> crossEntropyGrid() {
@@ -190,6 +193,8 @@ class LossGradCheckTest {
         Tensor target = Tensor.randn(N, C, new Random(41)).requiresGrad(true);
         GradCheck.Result res = GradCheck.check(drivenAll(x -> l.forward(x[0], x[1])), logits(), target);
         assertTrue(res.passed(), res.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(x -> l.forward(x[0], x[1]), logits(), target);
+        assertTrue(second.passed(), second.toString());
     }
 
     static Stream<Reduction> reductions() {
