@@ -188,7 +188,7 @@ final class Reductions {
     }
 
     /**
-     * Row-wise log-softmax, {@code x - max - log Σ exp(x - max)}.
+     * Row-wise log-softmax, {@code (x - max) - log Σ exp(x - max)}.
      *
      * @param x the logits; not modified
      * @return a new matrix of log-probabilities
@@ -204,9 +204,11 @@ final class Reductions {
             for (int j = 0; j < cols; j++) {
                 s += Math.exp(x.data[r + j] - m);
             }
-            double shift = m + Math.log(s);
+            // (x - max) - log Σ, as ATen: x - (max + log Σ) would round max + log Σ to max's ulp (all of log 2 is
+            // lost from 1e16 on)
+            double logSum = Math.log(s);
             for (int j = 0; j < cols; j++) {
-                out.data[r + j] = x.data[r + j] - shift;
+                out.data[r + j] = (x.data[r + j] - m) - logSum;
             }
         }
         return out;

@@ -1,0 +1,37 @@
+package dev.ejgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reproducers of issue 10, where ejgrad and libtorch disagreed. Expected values are libtorch's (PyTorch 1.13,
+ * float64), compared bit for bit: signed zeros, NaN and infinities included.
+ */
+class TorchDisagreementsTest {
+
+    @Test
+    void logSoftmaxKeepsLogTwoAtLargeLogits() {
+        assertArrayEquals(new double[] {-0.6931471805599453, -0.6931471805599453},
+                flat(Tensor.row(1e5, 1e5).logSoftmax(1)));
+        Tensor x = Tensor.row(1e17, 1e17).requiresGrad(true);
+        Tensor y = x.logSoftmax(1);
+        y.backward(Tensor.row(1, 0));
+        assertArrayEquals(new double[] {-0.6931471805599453, -0.6931471805599453}, flat(y));
+        assertArrayEquals(new double[] {0.5, -0.5}, flat(x.grad()));
+        double[] log4 = {-1.3862943611198906, -1.3862943611198906, -1.3862943611198906, -1.3862943611198906};
+        assertArrayEquals(log4, flat(Tensor.column(1e300, 1e300, 1e300, 1e300).logSoftmax(0)));
+        assertArrayEquals(log4, flat(Tensor.row(1e300, 1e300, 1e300, 1e300).logSoftmax(1)));
+    }
+
+    /** Row-major values. */
+    static double[] flat(Tensor t) {
+        double[] out = new double[t.numel()];
+        for (int i = 0; i < t.rows(); i++) {
+            for (int j = 0; j < t.cols(); j++) {
+                out[i * t.cols() + j] = t.get(i, j);
+            }
+        }
+        return out;
+    }
+}
