@@ -120,7 +120,8 @@ final class JavaKernels implements Kernels {
         double[] r = out.data;
         double[] z = gradIn.data;
         for (int i = 0; i < z.length; i++) {
-            z[i] = r[i] > 0 ? gv[i] : 0.0;
+            // as ATen's threshold_backward: result <= 0 ? 0 : grad, so a NaN input passes the gradient
+            z[i] = r[i] <= 0 ? 0.0 : gv[i];
         }
     }
 

@@ -41,7 +41,7 @@ interface Kernels {
     /** {@code out = max(in, 0)}, keeping -0.0 and NaN, as relu. */
     void relu(DMatrixRMaj in, DMatrixRMaj out);
 
-    /** {@code out = out > 0 ? g : 0}: relu's backward, from its output. */
+    /** {@code out <= 0 ? 0 : g}: relu's backward, from its output, as ATen's threshold_backward (NaN passes g). */
     void reluBackward(DMatrixRMaj g, DMatrixRMaj out, DMatrixRMaj gradIn);
 
     /** {@code out[i] = exp(in[i])}. */

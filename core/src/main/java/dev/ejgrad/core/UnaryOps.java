@@ -60,7 +60,8 @@ final class UnaryOps {
     }
 
     static Tensor relu(Tensor x) {
-        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch; the gradient passes where the output is > 0
+        // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch; the gradient passes where the output is not
+        // <= 0 (> 0 or NaN)
         Kernels k = Kernels.get();
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         k.relu(x.data, out);

@@ -24,6 +24,13 @@ class TorchDisagreementsTest {
         assertArrayEquals(log4, flat(Tensor.row(1e300, 1e300, 1e300, 1e300).logSoftmax(1)));
     }
 
+    @Test
+    void reluBackwardPassesTheGradientAtNaN() {
+        Tensor x = Tensor.row(Double.NaN, 1, -1).requiresGrad(true);
+        x.relu().backward(Tensor.ones(1, 3));
+        assertArrayEquals(new double[] {1, 1, 0}, flat(x.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
