@@ -35,8 +35,8 @@ final class UnaryOps {
     }
 
     static Tensor abs(Tensor x) {
-        // sgn(±0) = ±0, so the gradient at 0 is 0
-        return unary("abs", x, Math::abs, g -> zip(g, x.data, (gv, v) -> gv * Math.signum(v)));
+        // g·sgn(x) with ATen's sgn, (0 < x) - (x < 0): +0.0 at ±0 and at NaN (Math.signum gives ±0 and NaN)
+        return unary("abs", x, Math::abs, g -> zip(g, x.data, (gv, v) -> gv * (v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0)));
     }
 
     static Tensor pow(Tensor x, double p) {

@@ -31,6 +31,13 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {1, 1, 0}, flat(x.grad()));
     }
 
+    @Test
+    void absBackwardIsZeroAtNaNAndPositiveZeroTimesTheGradientAtZero() {
+        Tensor x = Tensor.row(Double.NaN, -0.0, 0.0, 2, -3).requiresGrad(true);
+        x.abs().backward(Tensor.row(1, 1, -1, 1, 1));
+        assertArrayEquals(new double[] {0.0, 0.0, -0.0, 1, -1}, flat(x.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
