@@ -44,7 +44,29 @@ final class UnaryOps {
             // as ATen's pow_backward: exponent 0 has gradient 0 everywhere, even where x^-1 is infinite
             return unary("pow", x, v -> 1.0, g -> new DMatrixRMaj(g.numRows, g.numCols));
         }
-        return unary("pow", x, v -> Math.pow(v, p), g -> zip(g, x.data, (gv, v) -> gv * (p * Math.pow(v, p - 1))));
+        return unary("pow", x, v -> atenPow(v, p), g -> zip(g, x.data, (gv, v) -> gv * (p * atenPow(v, p - 1))));
+    }
+
+    /**
+     * x^p as ATen's pow kernel: exponents 0.5, -0.5, -1, 2, 3 and -2 run as sqrt, 1/sqrt, 1/x, x·x, x·x·x and
+     * 1/(x·x), which differ from Math.pow at -0.0 (sqrt(-0.0) = -0.0, 1/sqrt(-0.0) = -inf), at -inf (sqrt(-inf) is
+     * NaN) and in the last bit.
+     */
+    private static double atenPow(double v, double p) {
+        if (p == 0.5) {
+            return Math.sqrt(v);
+        } else if (p == -0.5) {
+            return 1 / Math.sqrt(v);
+        } else if (p == -1) {
+            return 1 / v;
+        } else if (p == 2) {
+            return v * v;
+        } else if (p == 3) {
+            return v * v * v;
+        } else if (p == -2) {
+            return 1 / (v * v);
+        }
+        return Math.pow(v, p);
     }
 
     static Tensor sigmoid(Tensor x) {

@@ -38,6 +38,31 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {0.0, 0.0, -0.0, 1, -1}, flat(x.grad()));
     }
 
+    /** pow(x, p) and its gradient (upstream ones) at -0.0, 0.0, -inf, NaN and -2, for ATen's special exponents. */
+    @Test
+    void powFollowsAtensSpecialExponents() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        double[][] cases = {
+            // p, then pow(x, p), then its gradient, at x = -0.0, 0.0, -inf, NaN, -2
+            {0.5, -0.0, 0.0, nan, nan, nan, -inf, inf, nan, nan, nan},
+            {-0.5, -inf, inf, nan, nan, nan, -inf, -inf, -0.0, nan, nan},
+            {2, 0.0, 0.0, inf, nan, 4, -0.0, 0.0, -inf, nan, -4},
+            {3, -0.0, 0.0, -inf, nan, -8, 0.0, 0.0, inf, nan, 12},
+            {-1, -inf, inf, -0.0, nan, -0.5, -inf, -inf, -0.0, nan, -0.25},
+            {-2, inf, inf, 0.0, nan, 0.25, inf, -inf, 0.0, nan, 0.25},
+            {1.5, 0.0, 0.0, inf, nan, nan, -0.0, 0.0, nan, nan, nan},
+            {0, 1, 1, 1, 1, 1, 0.0, 0.0, 0.0, 0.0, 0.0},
+        };
+        for (double[] c : cases) {
+            Tensor x = Tensor.row(-0.0, 0.0, -inf, nan, -2).requiresGrad(true);
+            Tensor y = x.pow(c[0]);
+            y.backward(Tensor.ones(1, 5));
+            assertArrayEquals(java.util.Arrays.copyOfRange(c, 1, 6), flat(y), "pow(x, " + c[0] + ")");
+            assertArrayEquals(java.util.Arrays.copyOfRange(c, 6, 11), flat(x.grad()), "gradient of pow(x, " + c[0] + ")");
+        }
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
