@@ -149,6 +149,12 @@ public final class CrossEntropyLoss {
                 if (t[i] == ignoreIndex) {
                     continue;   // ignored rows get exactly zero, even when the mean is 0/0
                 }
+                if (reduction == Reduction.MEAN && total == 0) {
+                    // as libtorch: the NLL part's gradient at the target is w[t]·(g/0) = 0·inf = NaN, and
+                    // log_softmax's backward spreads it over the row (the fused form would give ±inf)
+                    java.util.Arrays.fill(grad.data, i * c, (i + 1) * c, Double.NaN);
+                    continue;
+                }
                 double up = reduction == Reduction.NONE ? g.data[i]
                         : reduction == Reduction.SUM ? g.data[0] : g.data[0] / total;
                 double wt = w[t[i]];

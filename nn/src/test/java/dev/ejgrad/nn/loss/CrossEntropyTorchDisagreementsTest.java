@@ -18,6 +18,32 @@ class CrossEntropyTorchDisagreementsTest {
         assertArrayEquals(new double[] {-0.5, 0.5}, flat(x.grad()));
     }
 
+    /** MEAN with every target's weight 0: libtorch's loss is NaN and so is the gradient of each row not ignored. */
+    @Test
+    void labelSmoothingWithZeroTargetWeightsHasANaNGradient() {
+        double nan = Double.NaN;
+        double[] allNaN = {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
+        for (double smoothing : new double[] {0.0, 0.2}) {
+            Tensor x = logits();
+            Tensor loss = new CrossEntropyLoss().weight(Tensor.row(0, 1.5, 0, 0.5)).labelSmoothing(smoothing)
+                    .forward(x, new int[] {0, 2, 0});
+            loss.backward();
+            assertEquals(nan, loss.item());
+            assertArrayEquals(allNaN, flat(x.grad()), "label smoothing " + smoothing);
+        }
+        Tensor x = logits();
+        Tensor loss = new CrossEntropyLoss().weight(Tensor.row(0, 1.5, 0, 0.5)).labelSmoothing(0.2)
+                .forward(x, new int[] {0, 2, -100});
+        loss.backward();
+        assertEquals(nan, loss.item());
+        assertArrayEquals(new double[] {nan, nan, nan, nan, nan, nan, nan, nan, 0, 0, 0, 0}, flat(x.grad()),
+                "the ignored row");
+    }
+
+    private static Tensor logits() {
+        return Tensor.of(new double[][] {{0.5, -1, 2, 0}, {1, 0, -1, 0.5}, {0.3, 0.2, 0.1, 0}}).requiresGrad(true);
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
