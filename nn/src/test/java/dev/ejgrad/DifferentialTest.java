@@ -39,6 +39,8 @@ class DifferentialTest {
     private static final double TOLERANCE = 1e-12;
     /** How many failures a message lists in full. */
     private static final int SHOWN = Integer.getInteger("difftest.shown", 25);
+    /** With -Ddifftest.signedZeros=true, 0.0 against -0.0 counts as a disagreement (a survey, not the contract). */
+    private static final boolean SIGNED_ZEROS = Boolean.getBoolean("difftest.signedZeros");
 
     private static final Set<String> EVERY_OP = Set.of("add", "sub", "mul", "div", "adds", "subs", "muls", "divs",
             "matmul", "t", "neg", "exp", "log", "sqrt", "abs", "pow", "sigmoid", "tanh", "relu", "logsigmoid",
@@ -320,7 +322,13 @@ class DifferentialTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final java.util.Map<String, JsonNode> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static JsonNode load(String file) {
+        return LOADED.computeIfAbsent(file, DifferentialTest::read);
+    }
+
+    private static JsonNode read(String file) {
         try (InputStream raw = DifferentialTest.class.getResourceAsStream("/difftest/" + file)) {
             if (raw == null) {
                 throw new IllegalStateException("difftest/" + file + " is not on the test class path; "
@@ -374,6 +382,9 @@ class DifferentialTest {
                 boolean ok = Double.isFinite(ref)
                         ? Math.abs(ours - ref) <= TOLERANCE * Math.max(1, Math.abs(ref))
                         : Double.compare(Double.isNaN(ours) ? Double.NaN : ours, ref) == 0;
+                if (ok && SIGNED_ZEROS && ref == 0 && ours == 0) {
+                    ok = Double.compare(ours, ref) == 0;
+                }
                 if (!ok) {
                     failures.add(what + " at (" + i + ", " + j + "): PyTorch " + ref + ", ejgrad " + ours);
                     return;

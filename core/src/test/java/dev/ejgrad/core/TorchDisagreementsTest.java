@@ -63,6 +63,14 @@ class TorchDisagreementsTest {
         }
     }
 
+    /** Not one of the five of issue 10: a signed zero the differential test found. */
+    @Test
+    void clampKeepsNegativeZeroAtABoundOfZero() {
+        assertArrayEquals(new double[] {-0.0, 0.0, 0.0, Double.NaN},
+                flat(Tensor.row(-0.0, 0.0, -1, Double.NaN).clamp(0.0, 0.0)));
+        assertArrayEquals(new double[] {-0.0, 0.0, -0.0, 1}, flat(Tensor.row(-0.0, 0.0, -2, 3).clamp(-0.0, 1)));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
