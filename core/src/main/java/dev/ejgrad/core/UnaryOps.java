@@ -139,7 +139,9 @@ final class UnaryOps {
             throw new IllegalArgumentException("clamp: need min <= max, got min " + min + " and max " + max);
         }
         // the gradient passes at the bounds themselves, as libtorch's clamp_backward
-        return unary("clamp", x, v -> Math.min(Math.max(v, min), max),
+        // compared as ATen's std::min(std::max(x, min), max), so that -0.0 at a bound of 0.0 stays -0.0
+        // (Math.max(-0.0, 0.0) is 0.0); NaN stays NaN
+        return unary("clamp", x, v -> v < min ? min : v > max ? max : v,
                 g -> keepWhere("clampBackward", g, x.data, v -> v >= min && v <= max));
     }
 

@@ -1,0 +1,84 @@
+package dev.ejgrad.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reproducers of issue 10, where ejgrad and libtorch disagreed. Expected values are libtorch's (PyTorch 1.13,
+ * float64), compared bit for bit: signed zeros, NaN and infinities included.
+ */
+class TorchDisagreementsTest {
+
+    @Test
+    void logSoftmaxKeepsLogTwoAtLargeLogits() {
+        assertArrayEquals(new double[] {-0.6931471805599453, -0.6931471805599453},
+                flat(Tensor.row(1e5, 1e5).logSoftmax(1)));
+        Tensor x = Tensor.row(1e17, 1e17).requiresGrad(true);
+        Tensor y = x.logSoftmax(1);
+        y.backward(Tensor.row(1, 0));
+        assertArrayEquals(new double[] {-0.6931471805599453, -0.6931471805599453}, flat(y));
+        assertArrayEquals(new double[] {0.5, -0.5}, flat(x.grad()));
+        double[] log4 = {-1.3862943611198906, -1.3862943611198906, -1.3862943611198906, -1.3862943611198906};
+        assertArrayEquals(log4, flat(Tensor.column(1e300, 1e300, 1e300, 1e300).logSoftmax(0)));
+        assertArrayEquals(log4, flat(Tensor.row(1e300, 1e300, 1e300, 1e300).logSoftmax(1)));
+    }
+
+    @Test
+    void reluBackwardPassesTheGradientAtNaN() {
+        Tensor x = Tensor.row(Double.NaN, 1, -1).requiresGrad(true);
+        x.relu().backward(Tensor.ones(1, 3));
+        assertArrayEquals(new double[] {1, 1, 0}, flat(x.grad()));
+    }
+
+    @Test
+    void absBackwardIsZeroAtNaNAndPositiveZeroTimesTheGradientAtZero() {
+        Tensor x = Tensor.row(Double.NaN, -0.0, 0.0, 2, -3).requiresGrad(true);
+        x.abs().backward(Tensor.row(1, 1, -1, 1, 1));
+        assertArrayEquals(new double[] {0.0, 0.0, -0.0, 1, -1}, flat(x.grad()));
+    }
+
+    /** pow(x, p) and its gradient (upstream ones) at -0.0, 0.0, -inf, NaN and -2, for ATen's special exponents. */
+    @Test
+    void powFollowsAtensSpecialExponents() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        double[][] cases = {
+            // p, then pow(x, p), then its gradient, at x = -0.0, 0.0, -inf, NaN, -2
+            {0.5, -0.0, 0.0, nan, nan, nan, -inf, inf, nan, nan, nan},
+            {-0.5, -inf, inf, nan, nan, nan, -inf, -inf, -0.0, nan, nan},
+            {2, 0.0, 0.0, inf, nan, 4, -0.0, 0.0, -inf, nan, -4},
+            {3, -0.0, 0.0, -inf, nan, -8, 0.0, 0.0, inf, nan, 12},
+            {-1, -inf, inf, -0.0, nan, -0.5, -inf, -inf, -0.0, nan, -0.25},
+            {-2, inf, inf, 0.0, nan, 0.25, inf, -inf, 0.0, nan, 0.25},
+            {1.5, 0.0, 0.0, inf, nan, nan, -0.0, 0.0, nan, nan, nan},
+            {0, 1, 1, 1, 1, 1, 0.0, 0.0, 0.0, 0.0, 0.0},
+        };
+        for (double[] c : cases) {
+            Tensor x = Tensor.row(-0.0, 0.0, -inf, nan, -2).requiresGrad(true);
+            Tensor y = x.pow(c[0]);
+            y.backward(Tensor.ones(1, 5));
+            assertArrayEquals(java.util.Arrays.copyOfRange(c, 1, 6), flat(y), "pow(x, " + c[0] + ")");
+            assertArrayEquals(java.util.Arrays.copyOfRange(c, 6, 11), flat(x.grad()), "gradient of pow(x, " + c[0] + ")");
+        }
+    }
+
+    /** Not one of the five of issue 10: a signed zero the differential test found. */
+    @Test
+    void clampKeepsNegativeZeroAtABoundOfZero() {
+        assertArrayEquals(new double[] {-0.0, 0.0, 0.0, Double.NaN},
+                flat(Tensor.row(-0.0, 0.0, -1, Double.NaN).clamp(0.0, 0.0)));
+        assertArrayEquals(new double[] {-0.0, 0.0, -0.0, 1}, flat(Tensor.row(-0.0, 0.0, -2, 3).clamp(-0.0, 1)));
+    }
+
+    /** Row-major values. */
+    static double[] flat(Tensor t) {
+        double[] out = new double[t.numel()];
+        for (int i = 0; i < t.rows(); i++) {
+            for (int j = 0; j < t.cols(); j++) {
+                out[i * t.cols() + j] = t.get(i, j);
+            }
+        }
+        return out;
+    }
+}
