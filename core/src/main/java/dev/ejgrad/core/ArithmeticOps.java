@@ -32,6 +32,54 @@ final class ArithmeticOps {
                 q -> new GradFn[] {g -> g.div(b), g -> g.neg().mul(q.div(b))});
     }
 
+    static Tensor maximum(Tensor a, Tensor b) {
+        return extremum("maximum", a, b, true);
+    }
+
+    static Tensor minimum(Tensor a, Tensor b) {
+        return extremum("minimum", a, b, false);
+    }
+
+    /**
+     * The elementwise maximum or minimum, NaN winning, as ATen. Its rules are derivatives.yaml's: the larger (or
+     * smaller) side takes g, the other none, and a tie gives each side half.
+     */
+    private static Tensor extremum(String name, Tensor a, Tensor b, boolean max) {
+        Objects.requireNonNull(b, name + ": other");
+        int[] shape = Broadcast.shape(name, a, b);
+        DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
+        Kernels.get().zip(a.data, b.data, max
+                ? (x, y) -> x != x ? x : y != y ? y : Math.max(x, y)
+                : (x, y) -> x != x ? x : y != y ? y : Math.min(x, y), out);
+        Tensor tie = a.eq(b);
+        Tensor aLoses = max ? a.lt(b) : a.gt(b);
+        Tensor bLoses = max ? a.gt(b) : a.lt(b);
+        return Autograd.op(name, out,
+                a, g -> Tensor.where(tie, g.div(2), g).maskedFill(aLoses, 0),
+                b, g -> Tensor.where(tie, g.div(2), g).maskedFill(bLoses, 0));
+    }
+
+    /** {@code a^b} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}. */
+    static Tensor pow(Tensor a, Tensor b) {
+        Objects.requireNonNull(b, "pow: exponent");
+        DMatrixRMaj out = zipBroadcast("pow", a, b, Math::pow);
+        // as ATen's pow_backward_self and pow_backward_exponent: exponent 0 gives the base gradient 0 exactly, and
+        // a base of 0 with a non-negative exponent gives the exponent gradient 0
+        Tensor exponentZero = b.eq(0);
+        Tensor baseZero = a.eq(0).mul(b.ge(0));
+        return Autograd.record("pow", out, new Tensor[] {a, b}, result -> new GradFn[] {
+            g -> g.mul(b.mul(a.pow(b.sub(1)))).maskedFill(exponentZero, 0),
+            g -> g.mul(result.mul(a.log())).maskedFill(baseZero, 0)});
+    }
+
+    private static DMatrixRMaj zipBroadcast(String name, Tensor a, Tensor b, DoubleBinaryOperator f) {
+        Objects.requireNonNull(b, name + ": other");
+        int[] shape = Broadcast.shape(name, a, b);
+        DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
+        Kernels.get().zip(a.data, b.data, f, out);
+        return out;
+    }
+
     /** {@code -a}: the one definition of negation. */
     static Tensor neg(Tensor a) {
         return Autograd.op("neg", map(a.data, v -> -v), a, Tensor::neg);

@@ -91,4 +91,9 @@ final class Broadcast {
         }
         return out;
     }
+
+    /** The element at {@code (i, j)} of {@code m} broadcast to a larger shape (a side of 1 repeats). */
+    static double at(DMatrixRMaj m, int i, int j) {
+        return m.data[(m.numRows == 1 ? 0 : i) * m.numCols + (m.numCols == 1 ? 0 : j)];
+    }
 }

@@ -87,8 +87,8 @@ final class IndexOps {
 
     static Tensor maskedFill(Tensor x, Tensor mask, double value) {
         java.util.Objects.requireNonNull(mask, "mask");
-        int[] shape = Broadcast.shape("maskedFill", x, mask);
-        if (shape[0] != x.rows() || shape[1] != x.cols()) {
+        boolean fits = (mask.rows() == x.rows() || mask.rows() == 1) && (mask.cols() == x.cols() || mask.cols() == 1);
+        if (!fits) {
             throw new IllegalArgumentException("maskedFill: mask of shape " + Shapes.of(mask) + " does not broadcast "
                     + "to the input shape " + Shapes.of(x));
         }
@@ -99,5 +99,73 @@ final class IndexOps {
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         Kernels.get().zip(x.data, mask.data, (v, m) -> m != 0 ? value : v, out);
         return Autograd.op("maskedFill", out, x, g -> maskedFill(g, mask, 0.0));
+    }
+
+    static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        java.util.Objects.requireNonNull(condition, "condition");
+        java.util.Objects.requireNonNull(a, "a");
+        java.util.Objects.requireNonNull(b, "b");
+        if (condition.requiresGrad()) {
+            throw new IllegalArgumentException("where: the condition requires grad, but no gradient flows into it; "
+                    + "pass condition.detach()");
+        }
+        int[] ab;
+        int[] shape;
+        try {
+            ab = Broadcast.shape("where", a, b);
+            shape = Broadcast.shape("where", condition, new Tensor(new DMatrixRMaj(ab[0], ab[1])));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("where: shapes " + Shapes.of(condition) + " (condition), "
+                    + Shapes.of(a) + " and " + Shapes.of(b) + " do not broadcast");
+        }
+        int rows = shape[0];
+        int cols = shape[1];
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out.data[i * cols + j] = Broadcast.at(condition.data, i, j) != 0
+                        ? Broadcast.at(a.data, i, j) : Broadcast.at(b.data, i, j);
+            }
+        }
+        Tensor notChosen = condition.eq(0);     // NaN is nonzero: it picks a
+        Tensor chosen = notChosen.eq(0);
+        return Autograd.op("where", out, a, g -> g.maskedFill(notChosen, 0), b, g -> g.maskedFill(chosen, 0));
+    }
+
+    static Tensor indexSelect(Tensor x, int dim, int[] index) {
+        Shapes.checkDim("indexSelect", dim);
+        java.util.Objects.requireNonNull(index, "index");
+        int size = dim == 0 ? x.rows() : x.cols();
+        for (int k = 0; k < index.length; k++) {
+            if (index[k] < 0 || index[k] >= size) {
+                throw new IllegalArgumentException("indexSelect: index " + index[k] + " at position " + k
+                        + " is out of range for dim " + dim + " of size " + size + " (input " + Shapes.of(x) + ")");
+            }
+        }
+        int[] idx = index.clone();
+        int rows = dim == 0 ? idx.length : x.rows();
+        int cols = dim == 0 ? x.cols() : idx.length;
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out.data[i * cols + j] = dim == 0 ? x.data.data[idx[i] * x.cols() + j]
+                        : x.data.data[i * x.cols() + idx[j]];
+            }
+        }
+        int xr = x.rows();
+        int xc = x.cols();
+        return Autograd.op("indexSelect", out, x, g -> indexAdd(g, dim, idx, xr, xc));
+    }
+
+    /** The adjoint of indexSelect: zeros of {@code rows x cols} with each selected line of g added back. */
+    private static Tensor indexAdd(Tensor g, int dim, int[] idx, int rows, int cols) {
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        int gc = g.cols();
+        for (int i = 0; i < g.rows(); i++) {
+            for (int j = 0; j < gc; j++) {
+                out.data[dim == 0 ? idx[i] * cols + j : i * cols + idx[j]] += g.data.data[i * gc + j];
+            }
+        }
+        return Autograd.op("indexAdd", out, g, gg -> indexSelect(gg, dim, idx));
     }
 }

@@ -46,30 +46,84 @@ final class Reductions {
     }
 
     static Tensor max(Tensor x, int dim) {
-        Shapes.checkDim("max", dim);
+        return selected("max", x, dim, argExtreme("max", x, dim, true));
+    }
+
+    static Tensor min(Tensor x, int dim) {
+        return selected("min", x, dim, argExtreme("min", x, dim, false));
+    }
+
+    /** The element at {@code index} of each line, its gradient placed back there (value_selecting_reduction). */
+    private static Tensor selected(String name, Tensor x, int dim, int[] index) {
+        DMatrixRMaj out;
+        try (NoGrad scope = NoGrad.enter()) {
+            out = IndexOps.pick(x, dim, index).data;
+        }
+        return Autograd.op(name, out, x, g -> IndexOps.place(g, dim, index, x.rows(), x.cols()));
+    }
+
+    /**
+     * The index of the largest (or smallest) element of each line: the first on ties (-0.0 ties with 0.0), and the
+     * first NaN if there is one, as torch.max, torch.argmax and their min forms.
+     */
+    static int[] argExtreme(String name, Tensor x, int dim, boolean max) {
+        Shapes.checkDim(name, dim);
         Lines lines = Lines.of(x, dim);
         if (lines.length == 0) {
-            throw new IllegalArgumentException("max: cannot reduce over dim " + dim + " of size 0 (shape "
+            throw new IllegalArgumentException(name + ": cannot reduce over dim " + dim + " of size 0 (shape "
                     + Shapes.of(x) + ")");
         }
-        int[] argmax = new int[lines.count];
+        int[] best = new int[lines.count];
         for (int l = 0; l < lines.count; l++) {
-            int best = 0;
+            int b = 0;
             double m = x.data.data[lines.start(l)];
             for (int k = 1; k < lines.length && !Double.isNaN(m); k++) {
                 double v = x.data.data[lines.index(l, k)];
-                if (v > m || Double.isNaN(v)) {   // strict: ties keep the first; NaN wins, as torch.max
+                if ((max ? v > m : v < m) || Double.isNaN(v)) {   // strict: ties keep the first
                     m = v;
-                    best = k;
+                    b = k;
                 }
             }
-            argmax[l] = best;
+            best[l] = b;
         }
-        DMatrixRMaj out;
-        try (NoGrad scope = NoGrad.enter()) {
-            out = IndexOps.pick(x, dim, argmax).data;
+        return best;
+    }
+
+    static Tensor var(Tensor x, int dim, int correction) {
+        Shapes.checkDim("var", dim);
+        if (correction < 0) {
+            throw new IllegalArgumentException("var: correction must be >= 0, got " + correction);
         }
-        return Autograd.op("max", out, x, g -> IndexOps.place(g, dim, argmax, x.rows(), x.cols()));
+        int n = dim == 0 ? x.rows() : x.cols();
+        Lines lines = Lines.of(x, dim);
+        DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
+        double[] v = x.data.data;
+        for (int l = 0; l < lines.count; l++) {
+            double mean = 0;
+            for (int k = 0; k < lines.length; k++) {
+                mean += v[lines.index(l, k)];
+            }
+            mean /= n;
+            double squares = 0;
+            for (int k = 0; k < lines.length; k++) {
+                double d = v[lines.index(l, k)] - mean;
+                squares += d * d;
+            }
+            out.data[l] = squares / (n - correction);
+        }
+        // as ATen's var_backward: (2 / (N - correction)) · g · (x - mean); N - correction <= 0 gives inf or NaN
+        return Autograd.op("var", out, x, g -> g.mul(2.0 / (n - correction)).mul(x.sub(x.mean(dim))));
+    }
+
+    static Tensor norm(Tensor x) {
+        double s = 0;
+        for (double v : x.data.data) {
+            s += v * v;
+        }
+        double norm = Math.sqrt(s);
+        // as ATen's norm_backward for p = 2: x · (g / ‖x‖), and 0 where ‖x‖ = 0
+        return Autograd.record("norm", scalar(norm), x,
+                out -> g -> norm == 0 ? Tensor.zeros(x.rows(), x.cols()) : x.mul(g.div(out)));
     }
 
     static Tensor logSumExp(Tensor x, int dim) {

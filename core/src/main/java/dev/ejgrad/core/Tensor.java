@@ -793,4 +793,442 @@ public final class Tensor {
     public Tensor maskedFill(Tensor mask, double value) {
         return IndexOps.maskedFill(this, mask, value);
     }
+
+    // ---------------------------------------------------------------- more unary ops
+
+    /**
+     * {@code x²}, as {@code torch.square} (which is {@code pow(x, 2)}).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor square() {
+        return pow(2);
+    }
+
+    /**
+     * {@code log(1 + x)}, exact near 0; its derivative {@code 1/(1 + x)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor log1p() {
+        return UnaryOps.log1p(this);
+    }
+
+    /**
+     * {@code e^x - 1}, exact near 0; its derivative {@code e^x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor expm1() {
+        return UnaryOps.expm1(this);
+    }
+
+    /**
+     * {@code 1/x}; its derivative {@code -1/x²}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor reciprocal() {
+        return UnaryOps.reciprocal(this);
+    }
+
+    /**
+     * {@code 1/√x}; its derivative {@code -x^(-3/2)/2}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor rsqrt() {
+        return UnaryOps.rsqrt(this);
+    }
+
+    /**
+     * {@code sin x}; its derivative {@code cos x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor sin() {
+        return UnaryOps.sin(this);
+    }
+
+    /**
+     * {@code cos x}; its derivative {@code -sin x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor cos() {
+        return UnaryOps.cos(this);
+    }
+
+    /**
+     * The error function {@code erf x = 2/√π ∫₀ˣ e^(-t²) dt}, within 3 ulps of the exact value (as the C library's,
+     * which libtorch calls); its derivative {@code 2/√π · e^(-x²)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor erf() {
+        return UnaryOps.erf(this);
+    }
+
+    /**
+     * GELU, exact: {@code x·Φ(x) = x·(1 + erf(x/√2))/2}, as {@code torch.nn.functional.gelu(x)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor gelu() {
+        return Activations.gelu(this);
+    }
+
+    /**
+     * GELU's tanh approximation {@code x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2}, as
+     * {@code torch.nn.functional.gelu(x, approximate='tanh')}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor geluTanh() {
+        return Activations.geluTanh(this);
+    }
+
+    /**
+     * {@code x > 0 ? x : negativeSlope·x}, as {@code torch.nn.functional.leaky_relu}; at ±0 the slope applies (value
+     * and gradient).
+     *
+     * @param negativeSlope the slope for {@code x <= 0} (PyTorch's default is 0.01)
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if the slope is NaN
+     */
+    public Tensor leakyRelu(double negativeSlope) {
+        return Activations.leakyRelu(this, negativeSlope);
+    }
+
+    /**
+     * {@code x > 0 ? x : α·(e^x - 1)}, as {@code torch.nn.functional.elu}; at 0 the gradient is α·g and the second
+     * derivative 0, as libtorch.
+     *
+     * @param alpha α (PyTorch's default is 1)
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if alpha is NaN
+     */
+    public Tensor elu(double alpha) {
+        return Activations.elu(this, alpha);
+    }
+
+    /**
+     * SiLU (swish), {@code x·σ(x)}, as {@code torch.nn.functional.silu}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor silu() {
+        return Activations.silu(this);
+    }
+
+    /**
+     * {@code x} clamped to {@code [min, max]}, as {@code torch.nn.functional.hardtanh}: unlike {@link #clamp}, no
+     * gradient passes at the bounds themselves.
+     *
+     * @param min the lower bound (PyTorch's default is -1)
+     * @param max the upper bound (PyTorch's default is 1)
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if {@code min > max} or a bound is NaN
+     */
+    public Tensor hardtanh(double min, double max) {
+        return Activations.hardtanh(this, min, max);
+    }
+
+    // ---------------------------------------------------------------- more binary ops
+
+    /**
+     * The elementwise maximum, broadcasting, as {@code torch.maximum}: NaN wins; on a tie each side takes half the
+     * gradient.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor maximum(Tensor other) {
+        return ArithmeticOps.maximum(this, other);
+    }
+
+    /**
+     * The elementwise minimum, broadcasting, as {@code torch.minimum}: NaN wins; on a tie each side takes half the
+     * gradient.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor minimum(Tensor other) {
+        return ArithmeticOps.minimum(this, other);
+    }
+
+    /**
+     * {@code this^exponent} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}. The base's gradient is
+     * {@code g·b·a^(b-1)} (0 where b = 0), the exponent's {@code g·a^b·log a} (0 where a = 0 and b >= 0).
+     *
+     * @param exponent the exponents
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor pow(Tensor exponent) {
+        return ArithmeticOps.pow(this, exponent);
+    }
+
+    // ---------------------------------------------------------------- more reductions
+
+    /**
+     * The minimum along a dim, as {@code torch.min(x, dim, keepdim=True).values}: the gradient goes to the first
+     * minimal element; NaN wins.
+     *
+     * @param dim 0 (over rows: 1 x cols) or 1 (over columns: rows x 1)
+     * @return the minima
+     * @throws IllegalArgumentException for a bad dim or a dim of size 0
+     */
+    public Tensor min(int dim) {
+        return Reductions.min(this, dim);
+    }
+
+    /**
+     * The variance along a dim, {@code Σ(x - mean)²/(N - correction)}, as {@code torch.var(x, dim, correction=c,
+     * keepdim=True)}: correction 1 is the unbiased estimate, 0 the biased one.
+     *
+     * @param dim 0 (1 x cols) or 1 (rows x 1)
+     * @param correction subtracted from N in the denominator, >= 0
+     * @return the variances
+     * @throws IllegalArgumentException for a bad dim or a negative correction
+     */
+    public Tensor var(int dim, int correction) {
+        return Reductions.var(this, dim, correction);
+    }
+
+    /**
+     * The standard deviation along a dim, {@code √var(dim, correction)}, as {@code torch.std}.
+     *
+     * @param dim 0 (1 x cols) or 1 (rows x 1)
+     * @param correction subtracted from N in the denominator, >= 0
+     * @return the standard deviations
+     * @throws IllegalArgumentException for a bad dim or a negative correction
+     */
+    public Tensor std(int dim, int correction) {
+        return var(dim, correction).sqrt();
+    }
+
+    /**
+     * The 2-norm of all entries, {@code √Σx²}, 1x1, as {@code torch.linalg.vector_norm}; its gradient is
+     * {@code x·g/‖x‖}, and 0 at the zero tensor.
+     *
+     * @return a 1x1 tensor
+     */
+    public Tensor norm() {
+        return Reductions.norm(this);
+    }
+
+    /**
+     * The index of the largest element along a dim, as {@code torch.argmax}: the first on ties, a NaN if there is
+     * one. Not differentiable.
+     *
+     * @param dim 0 (one index per column) or 1 (one per row)
+     * @return the indices
+     * @throws IllegalArgumentException for a bad dim or a dim of size 0
+     */
+    public int[] argmax(int dim) {
+        return Reductions.argExtreme("argmax", this, dim, true);
+    }
+
+    /**
+     * The index of the smallest element along a dim, as {@code torch.argmin}: the first on ties, a NaN if there is
+     * one. Not differentiable.
+     *
+     * @param dim 0 (one index per column) or 1 (one per row)
+     * @return the indices
+     * @throws IllegalArgumentException for a bad dim or a dim of size 0
+     */
+    public int[] argmin(int dim) {
+        return Reductions.argExtreme("argmin", this, dim, false);
+    }
+
+    // ---------------------------------------------------------------- comparisons
+
+    /**
+     * {@code this > other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor gt(Tensor other) {
+        return Comparisons.compare(Comparisons.Op.GT, this, other);
+    }
+
+    /**
+     * {@code this > value} as 0/1; never requires grad.
+     *
+     * @param value the number compared with
+     * @return a new tensor of this shape
+     */
+    public Tensor gt(double value) {
+        return gt(scalar(value));
+    }
+
+    /**
+     * {@code this >= other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor ge(Tensor other) {
+        return Comparisons.compare(Comparisons.Op.GE, this, other);
+    }
+
+    /**
+     * {@code this >= value} as 0/1; never requires grad.
+     *
+     * @param value the number compared with
+     * @return a new tensor of this shape
+     */
+    public Tensor ge(double value) {
+        return ge(scalar(value));
+    }
+
+    /**
+     * {@code this < other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor lt(Tensor other) {
+        return Comparisons.compare(Comparisons.Op.LT, this, other);
+    }
+
+    /**
+     * {@code this < value} as 0/1; never requires grad.
+     *
+     * @param value the number compared with
+     * @return a new tensor of this shape
+     */
+    public Tensor lt(double value) {
+        return lt(scalar(value));
+    }
+
+    /**
+     * {@code this <= other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor le(Tensor other) {
+        return Comparisons.compare(Comparisons.Op.LE, this, other);
+    }
+
+    /**
+     * {@code this <= value} as 0/1; never requires grad.
+     *
+     * @param value the number compared with
+     * @return a new tensor of this shape
+     */
+    public Tensor le(double value) {
+        return le(scalar(value));
+    }
+
+    /**
+     * {@code this == other} as 0/1, broadcasting; never requires grad. NaN == NaN is 0, -0.0 == 0.0 is 1.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor eq(Tensor other) {
+        return Comparisons.compare(Comparisons.Op.EQ, this, other);
+    }
+
+    /**
+     * {@code this == value} as 0/1; never requires grad.
+     *
+     * @param value the number compared with
+     * @return a new tensor of this shape
+     */
+    public Tensor eq(double value) {
+        return eq(scalar(value));
+    }
+
+    /**
+     * {@code condition != 0 ? a : b} elementwise, broadcasting all three, as {@code torch.where}: the gradient goes
+     * to the side chosen.
+     *
+     * @param condition nonzero picks {@code a} (NaN is nonzero); must not require grad
+     * @param a the values where the condition holds
+     * @param b the values elsewhere
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast or the condition requires grad
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return IndexOps.where(condition, a, b);
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /**
+     * The same entries, row-major, in another shape, as {@code torch.reshape}; one side may be -1 (inferred).
+     *
+     * @param rows the new row count, or -1
+     * @param cols the new column count, or -1
+     * @return a new tensor {@code rows x cols}
+     * @throws IllegalArgumentException if the sizes do not multiply to {@code numel()}
+     */
+    public Tensor reshape(int rows, int cols) {
+        return ShapeOps.reshape(this, rows, cols);
+    }
+
+    /**
+     * {@code length} rows (dim 0) or columns (dim 1) from {@code start}, as {@code torch.narrow}; a negative start
+     * counts from the end.
+     *
+     * @param dim 0 or 1
+     * @param start the first row or column
+     * @param length how many
+     * @return a new tensor
+     * @throws IllegalArgumentException for a bad dim or a range outside the tensor
+     */
+    public Tensor narrow(int dim, int start, int length) {
+        return ShapeOps.narrow(this, dim, start, length);
+    }
+
+    /**
+     * The rows (dim 0) or columns (dim 1) at {@code index}, in that order, as {@code torch.index_select}; an index
+     * may repeat, and the gradient adds up over the repeats.
+     *
+     * @param dim 0 or 1
+     * @param index the rows or columns to take; copied
+     * @return a new tensor with {@code index.length} rows (dim 0) or columns (dim 1)
+     * @throws IllegalArgumentException for a bad dim or an index out of range (named with its position)
+     */
+    public Tensor indexSelect(int dim, int... index) {
+        return IndexOps.indexSelect(this, dim, index);
+    }
+
+    /**
+     * The parts joined along a dim, as {@code torch.cat}: their other side must agree.
+     *
+     * @param dim 0 (stack rows) or 1 (stack columns)
+     * @param parts one or more tensors
+     * @return a new tensor
+     * @throws IllegalArgumentException for a bad dim, no parts, or parts whose other side differs
+     */
+    public static Tensor cat(int dim, Tensor... parts) {
+        Objects.requireNonNull(parts, "parts");
+        return ShapeOps.cat(dim, java.util.Arrays.asList(parts));
+    }
+
+    /**
+     * The parts joined along a dim, as {@code torch.cat}.
+     *
+     * @param dim 0 (stack rows) or 1 (stack columns)
+     * @param parts one or more tensors
+     * @return a new tensor
+     * @throws IllegalArgumentException for a bad dim, no parts, or parts whose other side differs
+     */
+    public static Tensor cat(int dim, java.util.List<Tensor> parts) {
+        return ShapeOps.cat(dim, parts);
+    }
 }

@@ -68,6 +68,38 @@ final class UnaryOps {
         return v -> Math.pow(v, p);
     }
 
+    static Tensor log1p(Tensor x) {
+        // as ATen: g / (x + 1), finite where log1p(x) is NaN (x < -1)
+        return unary("log1p", x, Math::log1p, g -> g.div(x.add(1)));
+    }
+
+    static Tensor expm1(Tensor x) {
+        return Autograd.record("expm1", map(x.data, Math::expm1), x, e -> g -> g.mul(e.add(1)));
+    }
+
+    static Tensor reciprocal(Tensor x) {
+        // as ATen: -g · r², so 1/1e200 has gradient -0.0 and 1/±0 gradient -inf
+        return Autograd.record("reciprocal", map(x.data, v -> 1 / v), x, r -> g -> g.neg().mul(r.mul(r)));
+    }
+
+    static Tensor rsqrt(Tensor x) {
+        // as ATen: -0.5 · g · r³
+        return Autograd.record("rsqrt", map(x.data, v -> 1 / Math.sqrt(v)), x, r -> g -> g.mul(-0.5).mul(r.pow(3)));
+    }
+
+    static Tensor sin(Tensor x) {
+        return unary("sin", x, Math::sin, g -> g.mul(x.cos()));
+    }
+
+    static Tensor cos(Tensor x) {
+        return unary("cos", x, Math::cos, g -> g.mul(x.sin().neg()));
+    }
+
+    static Tensor erf(Tensor x) {
+        // as ATen: 2/√π · exp(-x²) · g
+        return unary("erf", x, Erf::erf, g -> x.pow(2).neg().exp().mul(2 / Math.sqrt(Math.PI)).mul(g));
+    }
+
     static Tensor sigmoid(Tensor x) {
         // 1/(1+e^-x) is finite for every x: e^-x overflows to inf only where the result is 0
         DMatrixRMaj out = map(x.data, v -> 1 / (1 + Math.exp(-v)));
@@ -103,8 +135,8 @@ final class UnaryOps {
     }
 
     static Tensor softplus(Tensor x, double beta, double threshold) {
-        if (!(beta > 0) || Double.isNaN(threshold)) {
-            throw new IllegalArgumentException("softplus: need beta > 0 and a threshold, got beta " + beta
+        if (beta == 0 || Double.isNaN(beta) || Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("softplus: need a nonzero beta and a threshold, got beta " + beta
                     + " and threshold " + threshold);
         }
         // above the threshold, x itself: log1p(e^βx)/β would differ from x in the last digits
@@ -150,11 +182,20 @@ final class UnaryOps {
      * {@code g}, so its rule is itself (and the second derivative of those ops is zero).
      */
     static Tensor keepWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep) {
+        return scaleWhere(name, g, x, keep, 0.0);
+    }
+
+    /**
+     * {@code keep(x) ? g : g·otherwise} for a constant {@code x} (exactly 0 where {@code otherwise} is 0, even for an
+     * infinite g), as ATen's {@code leaky_relu_backward}; linear in {@code g}, so its rule is itself.
+     */
+    static Tensor scaleWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep, double otherwise) {
         DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
         for (int i = 0; i < out.data.length; i++) {
-            out.data[i] = keep.test(x.data[i]) ? g.data.data[i] : 0.0;
+            double gv = g.data.data[i];
+            out.data[i] = keep.test(x.data[i]) ? gv : otherwise == 0 ? 0.0 : gv * otherwise;
         }
-        return Autograd.op(name, out, g, gg -> keepWhere(name, gg, x, keep));
+        return Autograd.op(name, out, g, gg -> scaleWhere(name, gg, x, keep, otherwise));
     }
 
     /** ATen's sgn for reals: {@code (0 < v) - (v < 0)}, so ±0 and NaN give +0. */

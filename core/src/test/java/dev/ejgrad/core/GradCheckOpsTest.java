@@ -77,7 +77,42 @@ class GradCheckOpsTest {
                 Arguments.of("add scalar", (UnaryOperator<Tensor>) x -> x.add(2.5), away(3, 4)),
                 Arguments.of("sub scalar", (UnaryOperator<Tensor>) x -> x.sub(2.5), away(3, 4)),
                 Arguments.of("mul scalar", (UnaryOperator<Tensor>) x -> x.mul(-1.5), away(3, 4)),
-                Arguments.of("div scalar", (UnaryOperator<Tensor>) x -> x.div(-1.5), away(3, 4)));
+                Arguments.of("div scalar", (UnaryOperator<Tensor>) x -> x.div(-1.5), away(3, 4)),
+                Arguments.of("square", (UnaryOperator<Tensor>) Tensor::square, away(3, 4)),
+                Arguments.of("log1p", (UnaryOperator<Tensor>) Tensor::log1p, positive(3, 4)),
+                Arguments.of("expm1", (UnaryOperator<Tensor>) Tensor::expm1, away(3, 4)),
+                Arguments.of("reciprocal", (UnaryOperator<Tensor>) Tensor::reciprocal, away(3, 4)),
+                Arguments.of("rsqrt", (UnaryOperator<Tensor>) Tensor::rsqrt, positive(3, 4)),
+                Arguments.of("sin", (UnaryOperator<Tensor>) Tensor::sin, away(3, 4)),
+                Arguments.of("cos", (UnaryOperator<Tensor>) Tensor::cos, away(3, 4)),
+                Arguments.of("erf", (UnaryOperator<Tensor>) Tensor::erf, away(3, 4)),
+                Arguments.of("gelu", (UnaryOperator<Tensor>) Tensor::gelu, away(3, 4)),
+                Arguments.of("geluTanh", (UnaryOperator<Tensor>) Tensor::geluTanh, away(3, 4)),
+                Arguments.of("leakyRelu", (UnaryOperator<Tensor>) x -> x.leakyRelu(0.1), away(3, 4)),
+                Arguments.of("elu", (UnaryOperator<Tensor>) x -> x.elu(0.7), away(3, 4)),
+                Arguments.of("silu", (UnaryOperator<Tensor>) Tensor::silu, away(3, 4)),
+                Arguments.of("softplus beta 2 threshold 3", (UnaryOperator<Tensor>) x -> x.softplus(2, 3), away(3, 4)),
+                Arguments.of("hardtanh", (UnaryOperator<Tensor>) x -> x.hardtanh(-0.9, 1.1), away(3, 4)),
+                Arguments.of("min dim 0", (UnaryOperator<Tensor>) x -> x.min(0), away(3, 4)),
+                Arguments.of("min dim 1", (UnaryOperator<Tensor>) x -> x.min(1), away(3, 4)),
+                Arguments.of("var dim 0 unbiased", (UnaryOperator<Tensor>) x -> x.var(0, 1), away(3, 4)),
+                Arguments.of("var dim 1 biased", (UnaryOperator<Tensor>) x -> x.var(1, 0), away(3, 4)),
+                Arguments.of("std dim 0 biased", (UnaryOperator<Tensor>) x -> x.std(0, 0), away(3, 4)),
+                Arguments.of("std dim 1 unbiased", (UnaryOperator<Tensor>) x -> x.std(1, 1), away(3, 4)),
+                Arguments.of("norm", (UnaryOperator<Tensor>) Tensor::norm, away(3, 4)),
+                Arguments.of("maskedFill", (UnaryOperator<Tensor>) x -> x.maskedFill(Tensor.row(1, 0, 0, 1), 2.5),
+                        away(3, 4)),
+                Arguments.of("reshape", (UnaryOperator<Tensor>) x -> x.reshape(2, 6), away(3, 4)),
+                Arguments.of("narrow dim 0", (UnaryOperator<Tensor>) x -> x.narrow(0, 1, 2), away(3, 4)),
+                Arguments.of("narrow dim 1", (UnaryOperator<Tensor>) x -> x.narrow(1, -3, 2), away(3, 4)),
+                Arguments.of("indexSelect dim 0, repeats", (UnaryOperator<Tensor>) x -> x.indexSelect(0, 2, 0, 2),
+                        away(3, 4)),
+                Arguments.of("indexSelect dim 1, repeats", (UnaryOperator<Tensor>) x -> x.indexSelect(1, 3, 3, 1),
+                        away(3, 4)),
+                Arguments.of("gather dim 0", (UnaryOperator<Tensor>) x -> x.gather(0, new int[][] {{2, 0, 0, 1}}),
+                        away(3, 4)),
+                Arguments.of("gather dim 1, repeats",
+                        (UnaryOperator<Tensor>) x -> x.gather(1, new int[][] {{3, 3}, {0, 1}, {2, 2}}), away(3, 4)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,7 +129,7 @@ class GradCheckOpsTest {
         int[][][] shapes = {
             {{3, 4}, {3, 4}}, {{3, 4}, {1, 4}}, {{3, 4}, {3, 1}}, {{3, 4}, {1, 1}}, {{3, 1}, {1, 4}},
             {{1, 4}, {3, 4}}, {{3, 1}, {3, 4}}, {{1, 1}, {3, 4}}, {{1, 4}, {3, 1}}};
-        String[] ops = {"add", "sub", "mul", "div"};
+        String[] ops = {"add", "sub", "mul", "div", "maximum", "minimum"};
         Stream.Builder<Arguments> b = Stream.builder();
         for (String op : ops) {
             for (int[][] s : shapes) {
@@ -113,6 +148,8 @@ class GradCheckOpsTest {
             case "add": f = xs -> xs[0].add(xs[1]); break;
             case "sub": f = xs -> xs[0].sub(xs[1]); break;
             case "mul": f = xs -> xs[0].mul(xs[1]); break;
+            case "maximum": f = xs -> xs[0].maximum(xs[1]); break;
+            case "minimum": f = xs -> xs[0].minimum(xs[1]); break;
             default: f = xs -> xs[0].div(xs[1]);
         }
         GradCheck.Result r = GradCheck.check(driven(f), a, b);
@@ -154,6 +191,29 @@ class GradCheckOpsTest {
         GradCheck.Result r = GradCheck.check(driven(xs -> xs[0].matmul(xs[1])), data, b);
         assertTrue(r.passed(), r.toString());
         GradCheck.Result second = GradCheck.checkGradGrad(xs -> xs[0].matmul(xs[1]), data, b);
+        assertTrue(second.passed(), second.toString());
+    }
+
+    static Stream<Arguments> joined() {
+        return Stream.of(
+                Arguments.of("pow(Tensor) 3x4 ^ 3x4", (Function<Tensor[], Tensor>) xs -> xs[0].pow(xs[1]),
+                        new Tensor[] {positive(3, 4), away(3, 4)}),
+                Arguments.of("pow(Tensor) 3x4 ^ 1x4", (Function<Tensor[], Tensor>) xs -> xs[0].pow(xs[1]),
+                        new Tensor[] {positive(3, 4), away(1, 4)}),
+                Arguments.of("where, broadcasting", (Function<Tensor[], Tensor>) xs -> Tensor.where(
+                        Tensor.column(1, 0, 1), xs[0], xs[1]), new Tensor[] {away(3, 4), away(1, 4)}),
+                Arguments.of("cat dim 0", (Function<Tensor[], Tensor>) xs -> Tensor.cat(0, xs[0], xs[1], xs[0]),
+                        new Tensor[] {away(2, 3), away(1, 3)}),
+                Arguments.of("cat dim 1", (Function<Tensor[], Tensor>) xs -> Tensor.cat(1, xs[0], xs[1]),
+                        new Tensor[] {away(2, 3), away(2, 1)}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("joined")
+    void opsOfSeveralInputsPassGradCheckAndGradGradCheck(String name, Function<Tensor[], Tensor> f, Tensor[] xs) {
+        GradCheck.Result r = GradCheck.check(driven(f), xs);
+        assertTrue(r.passed(), r.toString());
+        GradCheck.Result second = GradCheck.checkGradGrad(f, xs);
         assertTrue(second.passed(), second.toString());
     }
 }
