@@ -42,7 +42,12 @@ final class Reductions {
     }
 
     private static DMatrixRMaj sumAlong(DMatrixRMaj x, int dim) {
-        return dim == 0 ? Broadcast.sumTo("sum", x, 1, x.numCols) : Broadcast.sumTo("sum", x, x.numRows, 1);
+        DMatrixRMaj out = dim == 0 ? Broadcast.sumTo("sum", x, 1, x.numCols) : Broadcast.sumTo("sum", x, x.numRows, 1);
+        if (out == x) {
+            // a sum over a side of 1 still starts from +0.0, as ATen's: sum([-0.0]) is 0.0
+            out = ArithmeticOps.map(x, v -> v + 0.0);
+        }
+        return out;
     }
 
     static Tensor max(Tensor x, int dim) {

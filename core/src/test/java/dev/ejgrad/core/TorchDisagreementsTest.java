@@ -1,6 +1,7 @@
 package dev.ejgrad.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +81,14 @@ class TorchDisagreementsTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void aSumOverASideOfOneStartsFromPositiveZero() {
+        // torch: tensor([[-0.0, 1.0]]).sum(0) is [0.0, 1.0], and so is mean(0)
+        Tensor x = Tensor.row(-0.0, 1.0);
+        assertEquals(0L, Double.doubleToRawLongBits(x.sum(0).get(0, 0)));
+        assertEquals(0L, Double.doubleToRawLongBits(x.mean(0).get(0, 0)));
+        assertEquals(0L, Double.doubleToRawLongBits(x.t().sum(1).get(0, 0)));
     }
 }
