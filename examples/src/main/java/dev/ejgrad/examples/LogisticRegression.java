@@ -82,29 +82,9 @@ final class LogisticRegression implements Callable<Integer> {
         Fit f = new Fit();
         f.name = "breast cancer, logistic (569 x 30)";
         f.network = concat(model.weight(), model.bias());
-        // Newton's method on J(θ) = mean BCE + (λ/2)|θ|², θ = (w, b): IRLS
-        DMatrixRMaj a = withOnes(x);
-        DMatrixRMaj theta = new DMatrixRMaj(d + 1, 1);
-        for (int it = 1; it <= 50; it++) {
-            DMatrixRMaj z = new DMatrixRMaj(n, 1);
-            CommonOps_DDRM.mult(a, theta, z);
-            DMatrixRMaj grad = new DMatrixRMaj(d + 1, 1);
-            DMatrixRMaj hess = new DMatrixRMaj(d + 1, d + 1);
-            for (int i = 0; i < n; i++) {
-                double p = 1 / (1 + Math.exp(-z.data[i]));
-                double s = p * (1 - p);
-                for (int j = 0; j <= d; j++) {
-                    grad.data[j] += (p - yv[i]) * a.get(i, j) / n;
-                    for (int k = 0; k <= d; k++) {
-                        hess.data[j * (d + 1) + k] += s * a.get(i, j) * a.get(i, k) / n;
-                    }
-                }
-            }
-            f.newtonIterations = it;
-            if (newtonStep(theta, grad, hess) < 1e-14) {
-                break;
-            }
-        }
+        Newton irls = irlsBinary(withOnes(x), yv);
+        f.newtonIterations = irls.iterations;
+        DMatrixRMaj theta = irls.theta;
         f.newton = theta.data.clone();
         f.distance = distance(f.network, f.newton);
         Tensor logits = model.forward(x);
@@ -136,9 +116,78 @@ final class LogisticRegression implements Callable<Integer> {
             }
             f.network[c * (d + 1) + d] = model.bias().get(0, c);
         }
-        // Newton's method on J(Θ) = mean CE + (λ/2)|Θ|², with the full K(d+1) Hessian
-        DMatrixRMaj a = withOnes(x);
-        int m = d + 1;
+        Newton irls = irlsSoftmax(withOnes(x), labels, k);
+        f.newtonIterations = irls.iterations;
+        DMatrixRMaj theta = irls.theta;
+        f.newton = theta.data.clone();
+        f.distance = distance(f.network, f.newton);
+        Tensor logits = model.forward(x);
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+                best = logits.get(i, c) > logits.get(i, best) ? c : best;
+            }
+            correct += best == labels[i] ? 1 : 0;
+        }
+        f.accuracy = (double) correct / n;
+        return f;
+    }
+
+    /** Newton's method's result: the coefficients and the iterations it took. */
+    static final class Newton {
+        DMatrixRMaj theta;
+        int iterations;
+    }
+
+    /**
+     * Newton's method on {@code J(θ) = mean BCE + (λ/2)|θ|²}, {@code θ = (w, b)}, with the Hessian written by hand:
+     * IRLS. Stops when no coefficient moves by 1e-14.
+     *
+     * @param a the features with a column of ones, N x (d+1)
+     * @param yv the 0/1 labels
+     */
+    static Newton irlsBinary(DMatrixRMaj a, double[] yv) {
+        int n = a.numRows;
+        int d = a.numCols - 1;
+        Newton result = new Newton();
+        DMatrixRMaj theta = new DMatrixRMaj(d + 1, 1);
+        for (int it = 1; it <= 50; it++) {
+            DMatrixRMaj z = new DMatrixRMaj(n, 1);
+            CommonOps_DDRM.mult(a, theta, z);
+            DMatrixRMaj grad = new DMatrixRMaj(d + 1, 1);
+            DMatrixRMaj hess = new DMatrixRMaj(d + 1, d + 1);
+            for (int i = 0; i < n; i++) {
+                double p = 1 / (1 + Math.exp(-z.data[i]));
+                double s = p * (1 - p);
+                for (int j = 0; j <= d; j++) {
+                    grad.data[j] += (p - yv[i]) * a.get(i, j) / n;
+                    for (int k = 0; k <= d; k++) {
+                        hess.data[j * (d + 1) + k] += s * a.get(i, j) * a.get(i, k) / n;
+                    }
+                }
+            }
+            result.iterations = it;
+            if (newtonStep(theta, grad, hess) < 1e-14) {
+                break;
+            }
+        }
+        result.theta = theta;
+        return result;
+    }
+
+    /**
+     * Newton's method on {@code J(Θ) = mean CE + (λ/2)|Θ|²} with the full K(d+1) Hessian written by hand; the
+     * coefficients are ordered (w_c, b_c) per class.
+     *
+     * @param a the features with a column of ones, N x (d+1)
+     * @param labels the classes
+     * @param k the number of classes
+     */
+    static Newton irlsSoftmax(DMatrixRMaj a, int[] labels, int k) {
+        int n = a.numRows;
+        int m = a.numCols;
+        Newton result = new Newton();
         DMatrixRMaj theta = new DMatrixRMaj(k * m, 1);
         for (int it = 1; it <= 50; it++) {
             DMatrixRMaj grad = new DMatrixRMaj(k * m, 1);
@@ -173,24 +222,13 @@ final class LogisticRegression implements Callable<Integer> {
                     }
                 }
             }
-            f.newtonIterations = it;
+            result.iterations = it;
             if (newtonStep(theta, grad, hess) < 1e-14) {
                 break;
             }
         }
-        f.newton = theta.data.clone();
-        f.distance = distance(f.network, f.newton);
-        Tensor logits = model.forward(x);
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < k; c++) {
-                best = logits.get(i, c) > logits.get(i, best) ? c : best;
-            }
-            correct += best == labels[i] ? 1 : 0;
-        }
-        f.accuracy = (double) correct / n;
-        return f;
+        result.theta = theta;
+        return result;
     }
 
     /**
@@ -199,7 +237,7 @@ final class LogisticRegression implements Callable<Integer> {
      *
      * @return the largest change of a coefficient, to stop on
      */
-    private static double newtonStep(DMatrixRMaj theta, DMatrixRMaj grad, DMatrixRMaj hess) {
+    static double newtonStep(DMatrixRMaj theta, DMatrixRMaj grad, DMatrixRMaj hess) {
         int p = theta.numRows;
         for (int j = 0; j < p; j++) {
             grad.data[j] += LAMBDA * theta.data[j];
@@ -228,7 +266,7 @@ final class LogisticRegression implements Callable<Integer> {
         }
     }
 
-    private static DMatrixRMaj withOnes(Tensor x) {
+    static DMatrixRMaj withOnes(Tensor x) {
         DMatrixRMaj a = new DMatrixRMaj(x.rows(), x.cols() + 1);
         for (int i = 0; i < x.rows(); i++) {
             for (int j = 0; j < x.cols(); j++) {

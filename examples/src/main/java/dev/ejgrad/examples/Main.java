@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ejgrad-examples", mixinStandardHelpOptions = true, version = "ejgrad examples 0.1.0-SNAPSHOT",
         description = "Runnable ejgrad programs: a full MNIST training run and the lessons behind cross-entropy.",
         subcommands = {MnistCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
-            LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, ExplainLosses.class, GraphCommand.class,
+            LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
+            ExplainLosses.class, GraphCommand.class,
             QuickStart.class})
 public final class Main implements Runnable {
 

@@ -81,4 +81,22 @@ class LessonsTest {
         }
         assertEquals(r.meanSquaredResidual, r.sigma2Likelihood, 1e-9, "σ² is the mean squared residual");
     }
+
+    @Test
+    void theHessianOfTheNllIsTheFisherInformationAndDrivesNewton() throws Exception {
+        FisherInformation.Result r = FisherInformation.compute();
+        FisherInformation.Binary b = r.binary;
+        assertTrue(b.hessianVsFisher < 1e-15, "Hessian vs Xᵀdiag(p(1-p))X/N: " + b.hessianVsFisher);
+        assertEquals(0, b.labelsChangeNothing, 1e-15, "the labels do not enter the Hessian (canonical link)");
+        assertEquals(b.irlsIterations, b.newtonIterations, "Newton iterations");
+        assertTrue(b.distance < 1e-12, "logistic: |θ_autograd - θ_IRLS| = " + b.distance);
+        for (int j = 0; j < b.sePlain.length; j++) {
+            assertTrue(b.seRidge[j] < b.sePlain[j], "the ridge narrows interval " + j);
+        }
+        FisherInformation.Softmax s = r.softmax;
+        assertTrue(s.blockError < 1e-15, "softmax blocks: " + s.blockError);
+        assertEquals(0, s.outsideBlocks, "rows do not interact");
+        assertEquals(s.irlsIterations, s.newtonIterations, "Newton iterations");
+        assertTrue(s.distance < 1e-12, "softmax: |Θ_autograd - Θ_IRLS| = " + s.distance);
+    }
 }
