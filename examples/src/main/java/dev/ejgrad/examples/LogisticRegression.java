@@ -87,10 +87,10 @@ final class LogisticRegression implements Callable<Integer> {
         DMatrixRMaj theta = irls.theta;
         f.newton = theta.data.clone();
         f.distance = distance(f.network, f.newton);
-        Tensor logits = model.forward(x);
+        Tensor predicted = model.forward(x).gt(0);   // a logit above 0 is a probability above 1/2
         int correct = 0;
         for (int i = 0; i < n; i++) {
-            correct += (logits.get(i, 0) > 0 ? 1 : 0) == labels[i] ? 1 : 0;
+            correct += predicted.get(i, 0) == labels[i] ? 1 : 0;
         }
         f.accuracy = (double) correct / n;
         return f;
@@ -121,14 +121,10 @@ final class LogisticRegression implements Callable<Integer> {
         DMatrixRMaj theta = irls.theta;
         f.newton = theta.data.clone();
         f.distance = distance(f.network, f.newton);
-        Tensor logits = model.forward(x);
+        int[] predicted = model.forward(x).argmax(1);
         int correct = 0;
         for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < k; c++) {
-                best = logits.get(i, c) > logits.get(i, best) ? c : best;
-            }
-            correct += best == labels[i] ? 1 : 0;
+            correct += predicted[i] == labels[i] ? 1 : 0;
         }
         f.accuracy = (double) correct / n;
         return f;

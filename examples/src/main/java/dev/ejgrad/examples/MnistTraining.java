@@ -150,15 +150,9 @@ final class MnistTraining {
         try (NoGrad scope = NoGrad.enter()) {
             for (int from = 0; from < labels.length; from += 1000) {
                 int to = Math.min(labels.length, from + 1000);
-                Tensor logits = model.forward(data.testBatch(from, to));
-                for (int i = 0; i < to - from; i++) {
-                    int best = 0;
-                    for (int c = 1; c < logits.cols(); c++) {
-                        if (logits.get(i, c) > logits.get(i, best)) {
-                            best = c;
-                        }
-                    }
-                    correct += best == labels[from + i] ? 1 : 0;
+                int[] predicted = model.forward(data.testBatch(from, to)).argmax(1);
+                for (int i = 0; i < predicted.length; i++) {
+                    correct += predicted[i] == labels[from + i] ? 1 : 0;
                 }
             }
         }

@@ -103,24 +103,15 @@ final class Multilabel implements Callable<Integer> {
 
     /** Sigmoid heads: each label on its own, present when its probability is at least 1/2. */
     private static double[][] threshold(Tensor p) {
-        double[][] out = p.toArray();
-        for (double[] row : out) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] = row[j] >= 0.5 ? 1 : 0;
-            }
-        }
-        return out;
+        return p.ge(0.5).toArray();
     }
 
     /** A softmax head: the probabilities sum to 1, so it names the one most likely label. */
     private static double[][] argmax(Tensor logits) {
+        int[] best = logits.argmax(1);
         double[][] out = new double[logits.rows()][logits.cols()];
-        for (int i = 0; i < logits.rows(); i++) {
-            int best = 0;
-            for (int j = 1; j < logits.cols(); j++) {
-                best = logits.get(i, j) > logits.get(i, best) ? j : best;
-            }
-            out[i][best] = 1;
+        for (int i = 0; i < best.length; i++) {
+            out[i][best[i]] = 1;
         }
         return out;
     }

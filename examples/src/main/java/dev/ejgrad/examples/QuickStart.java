@@ -81,11 +81,10 @@ public final class QuickStart implements Callable<Integer> {
     /** The fraction of rows whose largest logit is at the label. */
     static double accuracy(Sequential model, Tensor x, int[] labels) {
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor logits = model.forward(x);
+            int[] predicted = model.forward(x).argmax(1);
             int correct = 0;
             for (int i = 0; i < labels.length; i++) {
-                int predicted = logits.get(i, 1) > logits.get(i, 0) ? 1 : 0;
-                correct += predicted == labels[i] ? 1 : 0;
+                correct += predicted[i] == labels[i] ? 1 : 0;
             }
             return (double) correct / labels.length;
         }
