@@ -105,6 +105,7 @@ final class MnistCommand implements Callable<Integer> {
         s.seed = seed;
         s.out = out;
         s.progressBar = System.console() != null;
+        s.dataSet = download == null && data == null ? "MNIST, shipped subset" : "MNIST";
         System.out.printf("%s: %,d training and %,d test images%nMLP 784-%d-10, %s lr %s (x%s per epoch), batch %d, "
                 + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), hidden,
                 optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batchSize, seed);
