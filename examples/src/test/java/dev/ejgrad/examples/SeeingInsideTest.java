@@ -31,19 +31,33 @@ class SeeingInsideTest {
     void theGraphOfAnMlpStepIsWrittenAndRenderedWhenGraphvizIsThere() throws Exception {
         GraphCommand.Result r = GraphCommand.draw(dir, "dot");
         String dot = Files.readString(r.dotFile);
-        // images, 2 weights, 2 biases, and the ops matmulT, add, relu, matmulT, add, CrossEntropyLoss
-        assertEquals(11, dot.split("\\[label=", -1).length - 1, dot);
+        // images, 2 weights, 2 biases, the ops matmulT, add, relu, matmulT, add, CrossEntropyLoss, and the labels
+        assertEquals(12, dot.split("\\[label=", -1).length - 1, dot);
         assertTrue(dot.contains("0.weight (parameter)\\n256x784, requires grad\\ngrad max |g| = "), dot);
-        assertTrue(dot.contains("loss (CrossEntropyLoss)"), dot);
+        assertTrue(dot.contains("loss (CrossEntropyLoss)\\n1x1, requires grad\\nvalue 2.3589"), dot);
+        assertTrue(dot.contains("[label=\"labels\\n32 class indices (int[]), no gradient\""), dot);
+        assertTrue(dot.contains("matmulT: x · Wᵀ") && dot.contains("legend [shape=plaintext"), dot);
         assertTrue(Files.readString(r.mermaidFile).startsWith("flowchart BT"));
         if (r.svg != null) {
             assertTrue(Files.readString(r.svg).contains("<svg"), "a rendered SVG");
         } else {
             assertTrue(r.message.contains("apt-get install graphviz"), r.message);
         }
-        GraphCommand.Result missing = GraphCommand.draw(dir, "no-such-graphviz-program");
+        GraphCommand.Result missing = GraphCommand.draw(dir.resolve("b"), "no-such-graphviz-program");
         assertNull(missing.svg);
         assertTrue(missing.message.contains("is not installed") && missing.message.contains("apt-get install graphviz"),
                 missing.message);
+    }
+
+    @Test
+    void theValuesDrawingShowsEveryValueAndGradientOfATinyMlp() throws Exception {
+        GraphCommand.Result r = GraphCommand.draw(dir, "no-such-graphviz-program", true);
+        assertEquals(dir.resolve("mlp-values.dot"), r.dotFile);
+        String dot = Files.readString(r.dotFile);
+        // x, 2 weights, 2 biases and 6 results, each shown with its data; every result that requires grad has one
+        assertEquals(11, dot.split("\\|data ", -1).length - 1, dot);
+        assertEquals(10, dot.split("\\|grad ", -1).length - 1, "all but x, which needs none: " + dot);
+        assertEquals(6, dot.split("_op \\[label=", -1).length - 1, dot);
+        assertTrue(dot.contains("{loss|1x1, requires grad|data 0.5543|grad 1.0000}"), dot);
     }
 }
