@@ -178,4 +178,21 @@ class GraphExportTest {
         assertTrue(dot.contains("data [[1.0000, 2.0000],\\n [3.0000, 4.0000]]"), dot);
         assertEquals(List.of(), List.of(dot.split("\n")).stream().filter(l -> l.contains("legend")).toList());
     }
+
+    @Test
+    void optionsRefuseNullsAndNameThem() {
+        GraphExport.Options o = GraphExport.options();
+        Tensor t = Tensor.ones(1, 1);
+        assertTrue(assertThrows(NullPointerException.class, () -> o.names(null)).getMessage().contains("names"));
+        java.util.HashMap<String, Tensor> withNull = new java.util.HashMap<>();
+        withNull.put("w", null);
+        assertEquals("names: w", assertThrows(NullPointerException.class, () -> o.names(withNull)).getMessage());
+        assertEquals("name", assertThrows(NullPointerException.class, () -> o.extraInput(null, "d", t)).getMessage());
+        assertEquals("description", assertThrows(NullPointerException.class, () -> o.extraInput("n", null, t))
+                .getMessage());
+        assertEquals("consumer", assertThrows(NullPointerException.class, () -> o.extraInput("n", "d", null))
+                .getMessage());
+        assertEquals("root", assertThrows(NullPointerException.class, () -> GraphExport.retainGrads(null))
+                .getMessage());
+    }
 }
