@@ -43,11 +43,19 @@ public final class GraphExport {
     static final String NOT_A_TENSOR = "#ffffff";
 
     /** Ops whose names are ejgrad's own, with what they compute. */
-    private static final Map<String, String> GLOSSARY = Map.of(
-            "matmulT", "x · Wᵀ: the product of an input and a transposed weight, which Linear computes as one op",
-            "t", "the transpose",
-            "logSumExp", "log Σ exp, computed stably",
-            "cube", "x³");
+    private static final Map<String, String> GLOSSARY = Map.ofEntries(
+            Map.entry("matmulT", "x · Wᵀ: the product of an input and a transposed weight, which Linear computes as "
+                    + "one op"),
+            Map.entry("tMatmul", "aᵀ · b: the product in a weight's gradient, without forming aᵀ"),
+            Map.entry("t", "the transpose"),
+            Map.entry("logSumExp", "log Σ exp, computed stably"),
+            Map.entry("sumTo", "sums a gradient down to the shape of an input that was broadcast"),
+            Map.entry("expand", "stretches a tensor to a broadcast shape"),
+            Map.entry("pick", "takes one entry per row or column (e.g. the log-probability of each target)"),
+            Map.entry("place", "zeros with given entries set, the reverse of pick"),
+            Map.entry("thresholdBackward", "relu's backward as an op: g where the output is positive, else 0"),
+            Map.entry("logSoftmaxBackward", "logSoftmax's backward as an op"),
+            Map.entry("softplusBackward", "softplus's backward as an op"));
 
     /** What those ops compute, short enough for a node. */
     private static final Map<String, String> SHORT = Map.of("matmulT", "x · Wᵀ");
