@@ -23,6 +23,11 @@ final class MnistCommand implements Callable<Integer> {
             description = "Download the four files into DIR (verified by checksum), then train on them.")
     Path download;
 
+    @Option(names = "--mirror", paramLabel = "URL",
+            description = "With --download: a base URL (ending in /) to fetch the files from instead of the public "
+                + "mirrors; may be repeated.")
+    java.util.List<String> mirrors;
+
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -58,14 +63,26 @@ final class MnistCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || batchSize < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)) {
+        if (epochs < 1 || batchSize < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)
+                || (limit != null && limit < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--epochs, --batch-size and --hidden must be at least 1, and --lr-decay in (0, 1]");
+                    "--epochs, --batch-size, --hidden and --limit must be at least 1, and --lr-decay in (0, 1]");
+        }
+        if (lr != null && !(lr > 0)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lr must be positive, not " + lr);
+        }
+        if (download != null && data != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--data reads a folder, --download fills one: give one of them");
+        }
+        if (mirrors != null && download == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mirror is only used with --download");
         }
         Mnist mnist;
         String source;
         if (download != null) {
-            mnist = Mnist.download(download, Mnist.MIRRORS);
+            mnist = Mnist.download(download, mirrors == null ? Mnist.MIRRORS
+                    : mirrors.stream().map(m -> m.endsWith("/") ? m : m + "/").toList());
             source = "MNIST downloaded to " + download;
         } else if (data != null) {
             mnist = Mnist.fromDirectory(data);
@@ -88,6 +105,7 @@ final class MnistCommand implements Callable<Integer> {
         s.seed = seed;
         s.out = out;
         s.progressBar = System.console() != null;
+        s.dataSet = download == null && data == null ? "MNIST, shipped subset" : "MNIST";
         System.out.printf("%s: %,d training and %,d test images%nMLP 784-%d-10, %s lr %s (x%s per epoch), batch %d, "
                 + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), hidden,
                 optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batchSize, seed);

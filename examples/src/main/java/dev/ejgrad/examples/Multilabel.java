@@ -9,11 +9,18 @@ import dev.ejgrad.nn.Sequential;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.optim.Adam;
+import dev.ejgrad.examples.data.DataFormatException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,11 +34,60 @@ import picocli.CommandLine.Option;
 final class Multilabel implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data/multilabel-emotions",
-            description = "Folder with emotions-train.arff and emotions-test.arff (default: ${DEFAULT-VALUE}).")
+            description = {"Folder of a MULAN data set: NAME-train.arff and NAME-test.arff, and NAME.xml listing the "
+                + "labels (emotions, yeast, scene; default: ${DEFAULT-VALUE})."})
     Path data;
 
-    static final int LABELS = 6;
     static final int STEPS = 400;
+    static final int HIDDEN = 32;
+
+    /** A MULAN data set in a folder: its name, the train and test files, and how many labels it has. */
+    record DataSet(String name, Path train, Path test, int labels) {
+
+        /**
+         * Finds the one {@code NAME-train.arff} with its {@code NAME-test.arff} in a folder; the labels are counted
+         * in {@code NAME.xml}, or, without it, are the trailing {@code {0,1}} attributes.
+         */
+        static DataSet in(Path dir) throws IOException {
+            if (!Files.exists(dir)) {
+                throw new NoSuchFileException(dir.toString());
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new IOException("--data takes the folder that holds NAME-train.arff and NAME-test.arff; "
+                        + dir + " is a file (try --data " + (dir.getParent() == null ? "." : dir.getParent()) + ")");
+            }
+            List<String> names = new ArrayList<>();
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith("-train.arff")).sorted()
+                        .forEach(f -> names.add(f.substring(0, f.length() - "-train.arff".length())));
+            }
+            if (names.size() != 1) {
+                throw new IOException(dir + ": expected one NAME-train.arff (with NAME-test.arff), found "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)));
+            }
+            String name = names.get(0);
+            Path test = dir.resolve(name + "-test.arff");
+            if (!Files.exists(test)) {
+                throw new IOException(dir + ": " + name + "-train.arff has no " + name + "-test.arff beside it");
+            }
+            Path xml = dir.resolve(name + ".xml");
+            int labels = Files.exists(xml) ? labelsInXml(xml) : Arff.trailingBinaryAttributes(dir.resolve(name
+                    + "-train.arff"));
+            return new DataSet(name, dir.resolve(name + "-train.arff"), test, labels);
+        }
+
+        private static int labelsInXml(Path xml) throws IOException {
+            Matcher m = Pattern.compile("<label\\s+name=").matcher(Files.readString(xml));
+            int n = 0;
+            while (m.find()) {
+                n++;
+            }
+            if (n == 0) {
+                throw new DataFormatException(xml.toString(), "line 1", "no <label name=...> element");
+            }
+            return n;
+        }
+    }
 
     /** Scores of one head on the test set. */
     static final class Scores {
@@ -43,6 +99,8 @@ final class Multilabel implements Callable<Integer> {
 
     /** The lesson's numbers. */
     static final class Result {
+        String dataSet;
+        int features;
         List<String> names;
         double trueLabelsPerExample;
         Scores sigmoid;
@@ -52,8 +110,14 @@ final class Multilabel implements Callable<Integer> {
     }
 
     static Result compute(Path dir) throws IOException {
-        Arff.MultiLabel train = Arff.read(dir.resolve("emotions-train.arff"), LABELS);
-        Arff.MultiLabel test = Arff.read(dir.resolve("emotions-test.arff"), LABELS);
+        DataSet set = DataSet.in(dir);
+        int labels = set.labels();
+        Arff.MultiLabel train = Arff.read(set.train(), labels);
+        Arff.MultiLabel test = Arff.read(set.test(), labels);
+        if (test.features().cols() != train.features().cols()) {
+            throw new DataFormatException(set.test().toString(), "line 1", test.features().cols() + " features, but "
+                    + set.train().getFileName() + " has " + train.features().cols());
+        }
         Tensor mean = train.features().mean(0);
         Tensor centered = train.features().sub(mean);
         Tensor std = centered.mul(centered).mean(0).sqrt();
@@ -64,18 +128,25 @@ final class Multilabel implements Callable<Integer> {
 
         // posWeight = negatives / positives per label, so rare labels weigh as much as common ones
         Tensor positives = y.sum(0);
-        Tensor posWeight = Tensor.full(1, LABELS, y.rows()).sub(positives).div(positives).detach();
-        Sequential sigmoidNet = net(d);
+        double[] w = new double[labels];
+        for (int j = 0; j < labels; j++) {
+            double pos = positives.get(0, j);
+            w[j] = pos == 0 ? 1 : (y.rows() - pos) / pos;   // a label never seen in training: weight 1, not infinity
+        }
+        Tensor posWeight = Tensor.row(w);
+        Sequential sigmoidNet = net(d, labels);
         BCEWithLogitsLoss bce = new BCEWithLogitsLoss().posWeight(posWeight);
         fit(sigmoidNet, () -> bce.forward(sigmoidNet.forward(x), y));
 
         // the softmax head learns the label set as a distribution: each present label gets an equal share
         Tensor share = y.div(y.sum(1).clamp(1, Double.MAX_VALUE)).detach();
-        Sequential softmaxNet = net(d);
+        Sequential softmaxNet = net(d, labels);
         CrossEntropyLoss ce = new CrossEntropyLoss();
         fit(softmaxNet, () -> ce.forward(softmaxNet.forward(x), share));
 
         Result r = new Result();
+        r.dataSet = set.name();
+        r.features = d;
         r.names = train.labelNames();
         r.trainRows = x.rows();
         r.testRows = xTest.rows();
@@ -87,9 +158,9 @@ final class Multilabel implements Callable<Integer> {
         return r;
     }
 
-    private static Sequential net(int d) {
+    private static Sequential net(int d, int labels) {
         Random rng = new Random(3);
-        return new Sequential(new Linear(d, 32, true, rng), new ReLU(), new Linear(32, LABELS, true, rng));
+        return new Sequential(new Linear(d, HIDDEN, true, rng), new ReLU(), new Linear(HIDDEN, labels, true, rng));
     }
 
     private static void fit(Sequential net, java.util.function.Supplier<Tensor> objective) {
@@ -145,20 +216,22 @@ final class Multilabel implements Callable<Integer> {
     }
 
     static String report(Result r) {
-        StringBuilder sb = new StringBuilder(String.format("emotions: %d training and %d test songs, %d labels, "
-                + "%.2f labels per song on average%nMLP 72-32-6 on each side; test-set scores%n%n", r.trainRows,
-                r.testRows, LABELS, r.trueLabelsPerExample));
+        String item = r.dataSet.equals("emotions") ? "song" : "example";
+        int labels = r.names.size();
+        StringBuilder sb = new StringBuilder(String.format("%s: %d training and %d test %ss, %d labels, "
+                + "%.2f labels per %s on average%nMLP %d-%d-%d on each side; test-set scores%n%n", r.dataSet,
+                r.trainRows, r.testRows, item, labels, r.trueLabelsPerExample, item, r.features, HIDDEN, labels));
         TextTable t = new TextTable("label", "F1 sigmoid heads", "F1 softmax head");
-        for (int j = 0; j < LABELS; j++) {
+        for (int j = 0; j < labels; j++) {
             t.row(r.names.get(j), r.sigmoid.f1[j], r.softmax.f1[j]);
         }
         t.row("macro F1", r.sigmoid.macroF1, r.softmax.macroF1);
         t.row("Hamming loss", r.sigmoid.hamming, r.softmax.hamming);
-        t.row("labels predicted per song", r.sigmoid.labelsPerExample, r.softmax.labelsPerExample);
+        t.row("labels predicted per " + item, r.sigmoid.labelsPerExample, r.softmax.labelsPerExample);
         sb.append(t);
         sb.append("\nsigmoid heads: BCEWithLogitsLoss with posWeight = negatives/positives per label, each label "
                 + "predicted on its own\nsoftmax head: CrossEntropyLoss on the label set as a distribution; its "
-                + "probabilities share one unit,\nso it can only name one label per song and misses the others\n");
+                + "probabilities share one unit,\nso it can only name one label per " + item + " and misses the others\n");
         return sb.toString();
     }
 

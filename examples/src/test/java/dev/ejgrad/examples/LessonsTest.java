@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Each lesson's claim, asserted on the numbers it prints. */
@@ -70,6 +71,21 @@ class LessonsTest {
         assertTrue(r.sigmoid.macroF1 > r.softmax.macroF1 + 0.1,
                 r.sigmoid.macroF1 + " vs " + r.softmax.macroF1);
         assertTrue(r.sigmoid.hamming < r.softmax.hamming, r.sigmoid.hamming + " vs " + r.softmax.hamming);
+    }
+
+    @Test
+    void multilabelReadsYeastAndSceneToo() throws Exception {
+        Multilabel.Result yeast = Multilabel.compute(Path.of("../../shared/data/multilabel-yeast"));
+        assertEquals("yeast", yeast.dataSet);
+        assertEquals(14, yeast.names.size());
+        assertEquals(103, yeast.features);
+        assertEquals(917, yeast.testRows);
+        assertTrue(yeast.sigmoid.macroF1 > yeast.softmax.macroF1, yeast.sigmoid.macroF1 + " vs " + yeast.softmax.macroF1);
+        Multilabel.Result scene = Multilabel.compute(Path.of("../../shared/data/multilabel-scene"));
+        assertEquals(List.of("Beach", "Sunset", "FallFoliage", "Field", "Mountain", "Urban"), scene.names);
+        assertEquals(1196, scene.testRows);
+        assertTrue(Multilabel.report(scene).startsWith("scene: 1211 training and 1196 test examples, 6 labels, "),
+                Multilabel.report(scene));
     }
 
     @Test

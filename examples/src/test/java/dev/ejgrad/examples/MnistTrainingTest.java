@@ -15,6 +15,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 
 /** A smoke test of the mnist job on a small slice: it learns, saves loadable weights and a chart, repeatably. */
 class MnistTrainingTest {
@@ -33,6 +35,44 @@ class MnistTrainingTest {
     }
 
     @Test
+    void theChartNamesItsDataAndItsAxesStartAtZeroAboveEveryPoint() {
+        MnistTraining.Result r = new MnistTraining.Result();
+        double[] loss = {0.2623, 0.1050, 0.0703, 0.0532, 0.0424};
+        double[] acc = {0.9611, 0.9691, 0.9748, 0.9795, 0.9793};
+        for (int i = 0; i < loss.length; i++) {
+            r.losses.add(loss[i]);
+            r.accuracies.add(acc[i]);
+        }
+        XYChart chart = MnistTraining.chart(r, "MNIST", 60000, 10000, "MLP 784-256-10, Adam");
+        assertEquals("MNIST (60,000 training, 10,000 test images): MLP 784-256-10, Adam", chart.getTitle());
+        assertEquals(0.0, chart.getStyler().getYAxisMin(0));
+        assertEquals(0.0, chart.getStyler().getYAxisMin(1));
+        assertEquals(0.30, chart.getStyler().getYAxisMax(0), 1e-12, "a round top just above the largest loss");
+        assertEquals(6.0, chart.getStyler().getYAxisMax(1), 1e-12, "the error axis: 100 - 96.11 = 3.89 below 6");
+        assertEquals("0.00", chart.getStyler().getYAxisDecimalPattern(), "one pattern: 0.05 steps need two decimals");
+        XYSeries error = chart.getSeriesMap().get("test error (% of test images misclassified), right axis");
+        assertEquals(100 * (1 - 0.9611), error.getYData()[0], 1e-12);
+        assertEquals(1, error.getYAxisGroup());
+        assertEquals(MnistTraining.ERROR_COLOR, error.getLineColor());
+        assertEquals(MnistTraining.ERROR_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(1));
+        assertEquals(MnistTraining.LOSS_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(0));
+    }
+
+    @Test
+    void theAxesShareTheirIntervalsAndRoundSteps() {
+        MnistTraining.Axes small = MnistTraining.Axes.fit(1.2393, 23.4);
+        assertEquals(7, small.intervals());
+        assertEquals(1.4, small.top(0), 1e-12);
+        assertEquals(35, small.top(1), 1e-12);
+        assertEquals(0.5, MnistTraining.niceStep(0.31), 0);
+        assertEquals(1, MnistTraining.niceStep(1), 0);
+        assertEquals(0.02, MnistTraining.niceStep(0.0101), 1e-15);
+        assertEquals("0.0", MnistTraining.pattern(0.2));
+        assertEquals("0", MnistTraining.pattern(5));
+        assertEquals("0.00", MnistTraining.pattern(0.05));
+    }
+
+    @Test
     void trainsSavesAndRepeats() throws Exception {
         List<String> first = new ArrayList<>();
         MnistTraining.Result r = train(dir.resolve("a"), first);
@@ -47,7 +87,7 @@ class MnistTrainingTest {
 
         BufferedImage chart = ImageIO.read(r.chart.toFile());
         assertNotNull(chart, "the chart is a readable PNG");
-        assertEquals(800, chart.getWidth());
+        assertEquals(900, chart.getWidth());
 
         List<String> second = new ArrayList<>();
         train(dir.resolve("b"), second);

@@ -77,6 +77,8 @@ class NullArgumentsTest {
             return Reduction.MEAN;
         } else if (type == Map.class) {
             return Map.of();
+        } else if (type == GraphExport.Options.class) {
+            return GraphExport.options();
         } else if (type == List.class) {
             return List.of(Tensor.ones(1, 1).requiresGrad(true));
         } else if (type == Path.class) {

@@ -50,6 +50,37 @@ public final class Arff {
     }
 
     /**
+     * Counts the {@code {0,1}} attributes at the end of a file's header: the labels of a MULAN set that comes
+     * without its XML label list.
+     *
+     * @param file an ARFF file
+     * @return how many attributes at the end of the header are {@code {0,1}}
+     * @throws IOException if the file cannot be read, or has no {@code {0,1}} attribute at its end
+     */
+    public static int trailingBinaryAttributes(Path file) throws IOException {
+        int trailing = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String raw = r.readLine(); raw != null; raw = r.readLine()) {
+                lineNo++;
+                String lower = raw.trim().toLowerCase(Locale.ROOT);
+                if (lower.startsWith("@data")) {
+                    break;
+                }
+                if (lower.startsWith("@attribute")) {
+                    String[] parts = lower.split("\\s+", 3);
+                    trailing = parts.length == 3 && parts[2].replace(" ", "").equals("{0,1}") ? trailing + 1 : 0;
+                }
+            }
+        }
+        if (trailing == 0) {
+            throw new DataFormatException(file.toString(), "line " + lineNo, "no {0,1} label attributes at the end "
+                    + "of the header");
+        }
+        return trailing;
+    }
+
+    /**
      * Returns the data.
      *
      * @param file a dense ARFF file

@@ -110,13 +110,34 @@ public final class Mnist {
      * Downloads any of the four files missing from {@code dir}, trying each mirror in turn, verifies every file's
      * checksum, then reads them.
      *
-     * @param dir the folder to download into (created if needed)
+     * @param dir the folder to download into (created if needed, and removed again if the download fails)
      * @param mirrors base URLs ending in {@code /}
      * @return the data
-     * @throws IOException if no mirror delivers a file with the right checksum, saying what each one did
+     * @throws IOException if no mirror delivers a file with the right checksum, saying on one line what each one did
      */
     public static Mnist download(Path dir, List<String> mirrors) throws IOException {
+        // the folders this call creates, outermost first, so that a failed download leaves none of them behind
+        List<Path> created = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(0, p);
+        }
         Files.createDirectories(dir);
+        try {
+            fetchMissing(dir, mirrors);
+            return fromDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                try {
+                    Files.deleteIfExists(created.get(i));
+                } catch (IOException notEmpty) {
+                    break;   // something else was put there meanwhile: keep it
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void fetchMissing(Path dir, List<String> mirrors) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         for (int i = 0; i < 4; i++) {
@@ -146,7 +167,7 @@ public final class Mnist {
                     done = true;
                     break;
                 } catch (IOException e) {
-                    failures.add(url + ": " + e);
+                    failures.add(url + ": " + describe(e));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("MNIST: download interrupted", e);
@@ -155,11 +176,27 @@ public final class Mnist {
                 }
             }
             if (!done) {
-                throw new IOException("MNIST: could not download " + FILES.get(i) + " from any mirror:\n  "
-                        + String.join("\n  ", failures));
+                throw new IOException("MNIST: could not download " + FILES.get(i) + " from any mirror ("
+                        + String.join("; ", failures) + ")");
             }
         }
-        return fromDirectory(dir);
+    }
+
+    /** An I/O failure in a few words; {@code ConnectException} alone says little, its causes say more. */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "host not found (no network?)";
+            }
+            if (t instanceof java.net.http.HttpConnectTimeoutException) {
+                return "connection timed out";
+            }
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "cannot connect" + (e.getMessage() == null ? "" : " (" + e.getMessage().strip() + ")");
+        }
+        String m = e.getMessage();
+        return (e.getClass().getSimpleName() + (m == null ? "" : " " + m)).replaceAll("\\s+", " ").strip();
     }
 
     /** SHA-256 of a file's content after gzip decompression (or of the file itself when not compressed). */
