@@ -254,6 +254,22 @@ class AttentionTest {
     }
 
     @Test
+    void aBlockDiagonalMaskIsSeparateAttentions() {
+        // two sequences packed as one with -inf between them: each attends within itself only, exactly
+        MultiheadAttention m = new MultiheadAttention(4, 2, new Random(18));
+        Random rng = new Random(19);
+        Tensor a = Tensor.randn(3, 4, rng);
+        Tensor b = Tensor.randn(2, 4, rng);
+        double inf = Double.NEGATIVE_INFINITY;
+        Tensor mask = Tensor.of(new double[][] {{0, 0, 0, inf, inf}, {0, 0, 0, inf, inf}, {0, 0, 0, inf, inf},
+            {inf, inf, inf, 0, 0}, {inf, inf, inf, 0, 0}});
+        Tensor packed = Tensor.cat(0, a, b);
+        Tensor y = m.forward(packed, packed, packed, mask);
+        assertClose("first", m.forward(a), y.narrow(0, 0, 3));
+        assertClose("second", m.forward(b), y.narrow(0, 3, 2));
+    }
+
+    @Test
     void causalAttentionIgnoresTheFuture() {
         MultiheadAttention m = new MultiheadAttention(4, 2, new Random(16));
         Tensor x = Tensor.randn(5, 4, new Random(17));
