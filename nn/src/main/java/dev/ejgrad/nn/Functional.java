@@ -165,6 +165,102 @@ public final class Functional {
         return new KLDivLoss().forward(named(logProbs, "logProbs"), named(target, "target"));
     }
 
+    /**
+     * Scaled dot-product attention over one sequence, {@code softmax(q·kᵀ/√D + attnMask)·v}, as
+     * {@code torch.nn.functional.scaled_dot_product_attention} (PyTorch 2.0) with its defaults (no dropout, not
+     * causal, scale {@code 1/√D}) in its unbatched form: rows are positions.
+     *
+     * <p>{@code attnMask} is PyTorch's float {@code attn_mask}: added to the scores before the softmax, so
+     * {@code -Infinity} keeps a query from attending to a key and finite values bias the scores.
+     * {@link #causalMask(int)} gives the causal one. A query row whose keys are all blocked has no softmax: its
+     * output row is NaN, as in PyTorch (its gradients are NaN too).
+     *
+     * <p>Shape: query {@code L x D}, key {@code S x D}, value {@code S x Dv}, attnMask {@code L x S}; output
+     * {@code L x Dv}.
+     *
+     * @param query the queries, {@code L x D}; not modified
+     * @param key the keys, {@code S x D}; not modified
+     * @param value the values, {@code S x Dv}; not modified
+     * @param attnMask {@code null}, or an additive mask {@code L x S} of finite values and {@code -Infinity};
+     *     not modified
+     * @return the attended values, {@code L x Dv}
+     * @throws IllegalArgumentException if the widths of query and key differ, key and value have different
+     *     lengths, the mask is not {@code L x S}, or the mask holds NaN or {@code +Infinity}
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        String op = "scaledDotProductAttention";
+        if (query.cols() != key.cols()) {
+            throw new IllegalArgumentException(op + ": query " + shape(query) + " and key " + shape(key)
+                    + " must have the same width D");
+        }
+        if (key.rows() != value.rows()) {
+            throw new IllegalArgumentException(op + ": key " + shape(key) + " and value " + shape(value)
+                    + " must have the same length S");
+        }
+        checkMask(op, attnMask, query.rows(), key.rows());
+        return attention(query, key, value, attnMask);
+    }
+
+    /**
+     * The additive causal mask of a sequence: {@code 0} on and below the diagonal, {@code -Infinity} above it, so
+     * that position {@code i} attends to positions {@code 0..i} only; as
+     * {@code torch.nn.Transformer.generate_square_subsequent_mask}.
+     *
+     * <p>Shape: {@code length x length}.
+     *
+     * @param length the sequence length L (0 gives an empty mask)
+     * @return the mask, a constant {@code L x L} tensor
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
+    public static Tensor causalMask(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("causalMask: length must be non-negative, got " + length);
+        }
+        double[] v = new double[length * length];
+        for (int i = 0; i < length; i++) {
+            for (int j = i + 1; j < length; j++) {
+                v[i * length + j] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        return Tensor.of(length, length, v);
+    }
+
+    /** {@code softmax(q·kᵀ/√D + mask)·v} on checked shapes; q is scaled first, as PyTorch's attention. */
+    static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        Tensor scores = q.div(Math.sqrt(q.cols())).matmulT(k);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(1).matmul(v);
+    }
+
+    /** An attention mask: {@code null}, or {@code L x S} of finite values and {@code -Infinity}. */
+    static void checkMask(String op, Tensor mask, int l, int s) {
+        if (mask == null) {
+            return;
+        }
+        if (mask.rows() != l || mask.cols() != s) {
+            throw new IllegalArgumentException(op + ": attnMask must be " + l + "x" + s + " (query length x key "
+                    + "length), got " + shape(mask));
+        }
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < s; j++) {
+                double m = mask.get(i, j);
+                if (Double.isNaN(m) || m == Double.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException(op + ": attnMask holds " + m + " at (" + i + ", " + j
+                            + "); an additive mask holds finite values and -Infinity (blocked)");
+                }
+            }
+        }
+    }
+
+    private static String shape(Tensor t) {
+        return t.rows() + "x" + t.cols();
+    }
+
     /** The argument itself, or a NullPointerException naming this function's parameter rather than the loss's. */
     private static <T> T named(T value, String parameter) {
         return Objects.requireNonNull(value, parameter);

@@ -14,9 +14,11 @@ import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.BCELoss;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import dev.ejgrad.nn.loss.GaussianNLLLoss;
 import dev.ejgrad.nn.loss.KLDivLoss;
 import dev.ejgrad.nn.loss.MSELoss;
 import dev.ejgrad.nn.loss.NLLLoss;
+import dev.ejgrad.nn.loss.PoissonNLLLoss;
 import dev.ejgrad.nn.loss.Reduction;
 import dev.ejgrad.optim.Adam;
 import dev.ejgrad.optim.AdamW;
@@ -50,7 +52,8 @@ class NullArgumentsTest {
         GraphExport.class,
         NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
         Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
-        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class};
+        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class,
+        MultiheadAttention.class, GaussianNLLLoss.class, PoissonNLLLoss.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -111,16 +114,23 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == MultiheadAttention.class) {
+            return new MultiheadAttention(2, 1, new Random(0));
         } else if (c == SGD.class || c == Adam.class || c == AdamW.class) {
             return c.getConstructor(List.class, double.class).newInstance(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
         }
         return c.getConstructor().newInstance();
     }
 
-    /** Parameters documented to take null: the bias of a linear layer without one; grad's seed for a 1x1 output. */
+    /**
+     * Parameters documented to take null: the bias of a linear layer without one; grad's seed for a 1x1 output; an
+     * attention mask (no mask).
+     */
     private static boolean nullable(Executable e, Parameter p) {
         return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class)
                 && p.getName().equals("bias")
+                || (e.getDeclaringClass() == Functional.class || e.getDeclaringClass() == MultiheadAttention.class)
+                && p.getName().equals("attnMask")
                 || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput");
     }
 

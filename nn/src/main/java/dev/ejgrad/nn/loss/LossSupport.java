@@ -24,6 +24,14 @@ final class LossSupport {
         return r;
     }
 
+    /** A clamp or stabiliser {@code eps}: non-negative and finite. */
+    static double checkEps(String loss, double eps) {
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(loss + ": eps must be non-negative and finite, got " + eps);
+        }
+        return eps;
+    }
+
     /** A constant option tensor (a weight): must not require grad, since no gradient flows into it. */
     static Tensor constant(String loss, String what, Tensor t) {
         Objects.requireNonNull(t, what);
