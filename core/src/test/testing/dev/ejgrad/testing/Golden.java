@@ -28,6 +28,7 @@ public final class Golden {
 
     private static final List<JsonNode> CASES = load("/golden/torch-golden.json");
     private static List<JsonNode> core2;
+    private static List<JsonNode> nn2;
 
     private Golden() {
     }
@@ -62,6 +63,22 @@ public final class Golden {
         return core2.stream()
                 .filter(c -> wanted.contains(c.get("op").asText()))
                 .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** Every case of {@code golden/torch-golden-nn2.json} whose op is one of {@code ops}, as (name, case) arguments. */
+    public static synchronized Stream<Arguments> nn2Cases(String... ops) {
+        if (nn2 == null) {
+            nn2 = load("/golden/torch-golden-nn2.json");
+        }
+        Set<String> wanted = Set.of(ops);
+        return nn2.stream()
+                .filter(c -> wanted.contains(c.get("op").asText()))
+                .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** How many cases of the nn2 file have one of {@code ops}. */
+    public static long nn2Count(String... ops) {
+        return nn2Cases(ops).count();
     }
 
     /** How many second-part cases have one of {@code ops}. */
