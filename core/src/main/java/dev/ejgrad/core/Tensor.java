@@ -384,6 +384,25 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * Replaces the gradient with a copy of {@code grad}'s values, as assigning {@code p.grad} in PyTorch; for
+     * gradient clipping and other changes to a gradient between backward and an optimizer step. The copy has no
+     * history and is read-only, as a gradient from backward.
+     *
+     * @param grad the new gradient, this tensor's shape; not modified
+     * @throws IllegalArgumentException if grad's shape differs from this tensor's
+     */
+    public void setGrad(Tensor grad) {
+        Objects.requireNonNull(grad, "grad");
+        if (grad.rows() != rows() || grad.cols() != cols()) {
+            throw new IllegalArgumentException("setGrad: the gradient of a " + rows() + "x" + cols()
+                    + " tensor can't be " + grad.rows() + "x" + grad.cols());
+        }
+        Tensor view = new Tensor(grad.data.copy());
+        view.readOnly = true;
+        this.grad = view;
+    }
+
     /** Sets the gradient back to {@code null}, as {@code zero_grad(set_to_none=True)}. */
     public void zeroGrad() {
         grad = null;

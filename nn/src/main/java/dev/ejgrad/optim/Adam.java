@@ -1,7 +1,10 @@
 package dev.ejgrad.optim;
 
 import dev.ejgrad.core.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam, with {@code torch.optim.Adam}'s update rule step for step (Kingma and Ba, "Adam: A Method for Stochastic
@@ -28,10 +31,10 @@ public class Adam implements Optimizer {
     private double eps = 1e-8;
     private double weightDecay;
     private boolean amsgrad;
-    private final int[] steps;
-    private final double[][] m;
-    private final double[][] v;
-    private final double[][] vMax;
+    private int[] steps;
+    private double[][] m;
+    private double[][] v;
+    private double[][] vMax;
 
     /**
      * An Adam optimizer with the default betas (0.9, 0.999), eps 1e-8, no weight decay.
@@ -120,7 +123,8 @@ public class Adam implements Optimizer {
     /**
      * Returns this optimizer.
      *
-     * @param amsgrad whether to divide by the running maximum of the second moment
+     * @param amsgrad whether to divide by the running maximum of the second moment; switched on after some steps,
+     *     the maximum starts from zero at the next step (so from that step's second moment)
      * @return this optimizer
      */
     public Adam amsgrad(boolean amsgrad) {
@@ -143,7 +147,9 @@ public class Adam implements Optimizer {
         if (m[k] == null) {
             m[k] = new double[p.length];
             v[k] = new double[p.length];
-            vMax[k] = amsgrad ? new double[p.length] : null;
+        }
+        if (amsgrad && vMax[k] == null) {
+            vMax[k] = new double[p.length];   // created when amsgrad is first on, possibly after some steps
         }
         int t = ++steps[k];
         if (decoupled) {
@@ -175,6 +181,30 @@ public class Adam implements Optimizer {
     /** ATen's lerp: {@code start + w·(end - start)}, computed from the nearer end for accuracy. */
     private static double lerp(double start, double end, double w) {
         return w < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w);
+    }
+
+    /**
+     * {@inheritDoc} Adam's entries per parameter are {@code state.i.step}, {@code state.i.exp_avg},
+     * {@code state.i.exp_avg_sq} and, once amsgrad has been used, {@code state.i.max_exp_avg_sq}.
+     */
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, double[][]> buffers = new LinkedHashMap<>();
+        buffers.put("exp_avg", m);
+        buffers.put("exp_avg_sq", v);
+        buffers.put("max_exp_avg_sq", vMax);
+        return OptimizerState.save(params, lr, steps, buffers);
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        OptimizerState.Loaded loaded = OptimizerState.load(name, params, state, true,
+                Set.of("exp_avg", "exp_avg_sq"), Set.of("max_exp_avg_sq"));
+        lr = loaded.lr;
+        steps = loaded.steps;
+        m = loaded.buffer("exp_avg");
+        v = loaded.buffer("exp_avg_sq");
+        vMax = loaded.buffer("max_exp_avg_sq");
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.ejgrad.optim;
 
 import dev.ejgrad.core.Tensor;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay, with
@@ -26,7 +28,7 @@ public final class SGD implements Optimizer {
     private static final String NAME = "SGD";
 
     private final List<Tensor> params;
-    private final double[][] buffers;
+    private double[][] buffers;
     private double lr;
     private double momentum;
     private double dampening;
@@ -155,6 +157,23 @@ public final class SGD implements Optimizer {
                 }
             });
         }
+    }
+
+    /**
+     * {@inheritDoc} SGD has no step count; its one buffer is {@code state.i.momentum_buffer}, present once parameter
+     * i has taken a step with momentum.
+     */
+    @Override
+    public Map<String, Tensor> stateDict() {
+        return OptimizerState.save(params, lr, null, Map.of("momentum_buffer", buffers));
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        OptimizerState.Loaded loaded = OptimizerState.load(NAME, params, state, false, Set.of(),
+                Set.of("momentum_buffer"));
+        lr = loaded.lr;
+        buffers = loaded.buffer("momentum_buffer");
     }
 
     @Override

@@ -22,7 +22,18 @@ import dev.ejgrad.nn.loss.PoissonNLLLoss;
 import dev.ejgrad.nn.loss.Reduction;
 import dev.ejgrad.optim.Adam;
 import dev.ejgrad.optim.AdamW;
+import dev.ejgrad.optim.Adagrad;
+import dev.ejgrad.optim.ClipGrad;
+import dev.ejgrad.optim.CosineAnnealingLR;
+import dev.ejgrad.optim.ExponentialLR;
+import dev.ejgrad.optim.LinearLR;
+import dev.ejgrad.optim.MultiStepLR;
+import dev.ejgrad.optim.OneCycleLR;
+import dev.ejgrad.optim.Optimizer;
+import dev.ejgrad.optim.RMSprop;
+import dev.ejgrad.optim.ReduceLROnPlateau;
 import dev.ejgrad.optim.SGD;
+import dev.ejgrad.optim.StepLR;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.InvocationTargetException;
@@ -53,7 +64,9 @@ class NullArgumentsTest {
         NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
         Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
         BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class,
-        MultiheadAttention.class, GaussianNLLLoss.class, PoissonNLLLoss.class};
+        MultiheadAttention.class, GaussianNLLLoss.class, PoissonNLLLoss.class,
+        RMSprop.class, Adagrad.class, ClipGrad.class, StepLR.class, MultiStepLR.class, ExponentialLR.class,
+        CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -95,6 +108,14 @@ class NullArgumentsTest {
             return new Module[] {new ReLU()};
         } else if (type == Tensor.InPlaceUpdate.class) {
             return (Tensor.InPlaceUpdate) (v, g) -> { };
+        } else if (type == Optimizer.class) {
+            return new SGD(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
+        } else if (type == OneCycleLR.AnnealStrategy.class) {
+            return OneCycleLR.AnnealStrategy.COS;
+        } else if (type == ReduceLROnPlateau.Mode.class) {
+            return ReduceLROnPlateau.Mode.MIN;
+        } else if (type == ReduceLROnPlateau.ThresholdMode.class) {
+            return ReduceLROnPlateau.ThresholdMode.REL;
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -116,7 +137,22 @@ class NullArgumentsTest {
             return c.getConstructor(int.class).newInstance(1);
         } else if (c == MultiheadAttention.class) {
             return new MultiheadAttention(2, 1, new Random(0));
-        } else if (c == SGD.class || c == Adam.class || c == AdamW.class) {
+        } else if (c == StepLR.class) {
+            return new StepLR((Optimizer) valid(Optimizer.class), 2, 0.5);
+        } else if (c == MultiStepLR.class) {
+            return new MultiStepLR((Optimizer) valid(Optimizer.class), new int[] {2}, 0.5);
+        } else if (c == ExponentialLR.class) {
+            return new ExponentialLR((Optimizer) valid(Optimizer.class), 0.5);
+        } else if (c == CosineAnnealingLR.class) {
+            return new CosineAnnealingLR((Optimizer) valid(Optimizer.class), 4);
+        } else if (c == LinearLR.class) {
+            return new LinearLR((Optimizer) valid(Optimizer.class), 0.5, 1, 4);
+        } else if (c == OneCycleLR.class) {
+            return new OneCycleLR((Optimizer) valid(Optimizer.class), 0.1, 10);
+        } else if (c == ReduceLROnPlateau.class) {
+            return new ReduceLROnPlateau((Optimizer) valid(Optimizer.class));
+        } else if (c == SGD.class || c == Adam.class || c == AdamW.class || c == RMSprop.class
+                || c == Adagrad.class) {
             return c.getConstructor(List.class, double.class).newInstance(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
         }
         return c.getConstructor().newInstance();
