@@ -50,7 +50,8 @@ class NullArgumentsTest {
         GraphExport.class,
         NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
         Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
-        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class};
+        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class, Embedding.class,
+        RNNCell.class, GRUCell.class, LSTMCell.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -90,6 +91,8 @@ class NullArgumentsTest {
             return new Module[] {new ReLU()};
         } else if (type == Tensor.InPlaceUpdate.class) {
             return (Tensor.InPlaceUpdate) (v, g) -> { };
+        } else if (type == LSTMCell.State.class) {
+            return new LSTMCell.State(Tensor.zeros(2, 2), Tensor.zeros(2, 2));
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -109,6 +112,10 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == Embedding.class) {
+            return new Embedding(3, 2, new Random(0));
+        } else if (c == RNNCell.class || c == GRUCell.class || c == LSTMCell.class) {
+            return c.getConstructor(int.class, int.class, Random.class).newInstance(2, 2, new Random(0));
         } else if (c == SGD.class || c == Adam.class || c == AdamW.class) {
             return c.getConstructor(List.class, double.class).newInstance(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
         }
