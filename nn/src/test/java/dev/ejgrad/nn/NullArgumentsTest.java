@@ -66,7 +66,8 @@ class NullArgumentsTest {
         BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class,
         MultiheadAttention.class, GaussianNLLLoss.class, PoissonNLLLoss.class,
         RMSprop.class, Adagrad.class, ClipGrad.class, StepLR.class, MultiStepLR.class, ExponentialLR.class,
-        CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class};
+        CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class,
+        Embedding.class, RNNCell.class, GRUCell.class, LSTMCell.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -116,6 +117,8 @@ class NullArgumentsTest {
             return ReduceLROnPlateau.Mode.MIN;
         } else if (type == ReduceLROnPlateau.ThresholdMode.class) {
             return ReduceLROnPlateau.ThresholdMode.REL;
+        } else if (type == LSTMCell.State.class) {
+            return new LSTMCell.State(Tensor.zeros(2, 2), Tensor.zeros(2, 2));
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -135,6 +138,10 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == Embedding.class) {
+            return new Embedding(3, 2, new Random(0));
+        } else if (c == RNNCell.class || c == GRUCell.class || c == LSTMCell.class) {
+            return c.getConstructor(int.class, int.class, Random.class).newInstance(2, 2, new Random(0));
         } else if (c == MultiheadAttention.class) {
             return new MultiheadAttention(2, 1, new Random(0));
         } else if (c == StepLR.class) {
