@@ -109,9 +109,10 @@ final class Reductions {
                 double d = v[lines.index(l, k)] - mean;
                 squares += d * d;
             }
-            out.data[l] = squares / (n - correction);
+            // as ATen: the denominator is max(0, N - correction), so a correction >= N gives inf or NaN
+            out.data[l] = squares / Math.max(0, n - correction);
         }
-        // as ATen's var_backward: (2 / (N - correction)) · g · (x - mean); N - correction <= 0 gives inf or NaN
+        // as ATen's var_backward: (2 / (N - correction)) · g · (x - mean), unclamped (N = correction: inf or NaN)
         return Autograd.op("var", out, x, g -> g.mul(2.0 / (n - correction)).mul(x.sub(x.mean(dim))));
     }
 

@@ -71,6 +71,27 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {-0.0, 0.0, -0.0, 1}, flat(Tensor.row(-0.0, 0.0, -2, 3).clamp(-0.0, 1)));
     }
 
+    /**
+     * Issue 13's differential test: with a correction larger than N, libtorch divides by max(0, N - correction)
+     * (inf, or NaN for a zero sum of squares), while its gradient keeps 2/(N - correction).
+     */
+    @Test
+    void varDividesByZeroWhenTheCorrectionExceedsN() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        Tensor x = Tensor.of(new double[][] {{1, 3}, {2, 2}}).requiresGrad(true);
+        Tensor v = x.var(1, 3);
+        v.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {inf, nan}, flat(v));
+        assertArrayEquals(new double[] {2, -2, -0.0, -0.0}, flat(x.grad()));
+        Tensor y = Tensor.of(new double[][] {{1, 3}, {2, 2}}).requiresGrad(true);
+        Tensor s = y.std(1, 3);
+        s.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {inf, nan}, flat(s));
+        assertArrayEquals(new double[] {0.0, -0.0, nan, nan}, flat(y.grad()));
+        assertArrayEquals(new double[] {nan}, flat(Tensor.scalar(5).var(0, 2)));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
