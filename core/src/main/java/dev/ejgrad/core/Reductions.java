@@ -116,6 +116,13 @@ final class Reductions {
         return Autograd.op("var", out, x, g -> g.mul(2.0 / (n - correction)).mul(x.sub(x.mean(dim))));
     }
 
+    static Tensor std(Tensor x, int dim, int correction) {
+        Tensor var = var(x, dim, correction);
+        // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
+        return Autograd.record("std", ArithmeticOps.map(var.data, Math::sqrt), var,
+                s -> g -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
+    }
+
     static Tensor norm(Tensor x) {
         double s = 0;
         for (double v : x.data.data) {

@@ -92,6 +92,21 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {nan}, flat(Tensor.scalar(5).var(0, 2)));
     }
 
+    /** libtorch's std_backward masks the gradient to 0 where std = 0 (constant lines), rather than 0 · inf = NaN. */
+    @Test
+    void stdGradientIsZeroWhereTheStdIsZero() {
+        Tensor x = Tensor.of(new double[][] {{1, 1}, {0, 0}}).requiresGrad(true);
+        Tensor s = x.std(1, 0);
+        s.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {0, 0}, flat(s));
+        assertArrayEquals(new double[] {0, 0, 0, 0}, flat(x.grad()));
+        Tensor y = Tensor.of(new double[][] {{2}}).requiresGrad(true);
+        Tensor u = y.std(1, 1);
+        u.backward(Tensor.ones(1, 1));
+        assertArrayEquals(new double[] {Double.NaN}, flat(u));
+        assertArrayEquals(new double[] {Double.NaN}, flat(y.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
