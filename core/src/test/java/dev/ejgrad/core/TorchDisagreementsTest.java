@@ -107,6 +107,18 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {Double.NaN}, flat(y.grad()));
     }
 
+    /** leaky_relu_backward multiplies by the slope, so a slope of 0 turns an infinite or NaN gradient into NaN. */
+    @Test
+    void leakyReluWithSlopeZeroMultipliesTheGradient() {
+        double nan = Double.NaN;
+        Tensor x = Tensor.row(-1, -0.0, 2).requiresGrad(true);
+        x.leakyRelu(0).backward(Tensor.row(nan, Double.POSITIVE_INFINITY, nan));
+        assertArrayEquals(new double[] {nan, nan, nan}, flat(x.grad()));
+        Tensor y = Tensor.row(-1, 2).requiresGrad(true);
+        y.relu().backward(Tensor.row(nan, 1));   // threshold_backward selects: 0
+        assertArrayEquals(new double[] {0, 1}, flat(y.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
