@@ -65,7 +65,7 @@ final class UnaryOps {
         } else if (p == -2) {
             return v -> 1 / (v * v);
         }
-        return v -> Math.pow(v, p);
+        return v -> ArithmeticOps.cPow(v, p);
     }
 
     static Tensor log1p(Tensor x) {

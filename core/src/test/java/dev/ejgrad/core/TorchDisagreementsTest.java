@@ -119,6 +119,27 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {0, 1}, flat(y.grad()));
     }
 
+    /** C's pow at a base of ±1 (1, where Math.pow gives NaN), and the exponent gradient g · 0 at a base of 0. */
+    @Test
+    void powOfTensorsFollowsCAtBaseOneAndMultipliesTheExponentGradient() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        Tensor a = Tensor.row(1, 1, 1, -1, -1, nan, 2).requiresGrad(true);
+        Tensor b = Tensor.row(nan, inf, -inf, inf, -inf, 0, nan).requiresGrad(true);
+        Tensor y = a.pow(b);
+        y.backward(Tensor.ones(1, 7));
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1, nan}, flat(y));
+        assertArrayEquals(new double[] {nan, inf, -inf, inf, -inf, 0, nan}, flat(a.grad()));
+        assertArrayEquals(new double[] {0, 0, 0, nan, nan, nan, nan}, flat(b.grad()));
+        assertArrayEquals(new double[] {1, nan, 1}, flat(Tensor.row(1, -1, 1).pow(nan)));
+        assertArrayEquals(new double[] {1, 1}, flat(Tensor.row(1, -1).pow(inf)));
+        Tensor z = Tensor.row(0, 0).requiresGrad(true);
+        Tensor e = Tensor.row(0.5, 2).requiresGrad(true);
+        z.pow(e).backward(Tensor.row(inf, nan));
+        assertArrayEquals(new double[] {inf, nan}, flat(z.grad()));
+        assertArrayEquals(new double[] {nan, nan}, flat(e.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
