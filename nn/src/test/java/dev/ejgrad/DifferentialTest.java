@@ -44,7 +44,12 @@ class DifferentialTest {
 
     private static final Set<String> EVERY_OP = Set.of("add", "sub", "mul", "div", "adds", "subs", "muls", "divs",
             "matmul", "t", "neg", "exp", "log", "sqrt", "abs", "pow", "sigmoid", "tanh", "relu", "logsigmoid",
-            "softplus", "clamp", "sum", "mean", "sumd", "meand", "max", "lse", "softmax", "logsoftmax");
+            "softplus", "clamp", "sum", "mean", "sumd", "meand", "max", "lse", "softmax", "logsoftmax",
+            // issue 13
+            "square", "log1p", "expm1", "reciprocal", "rsqrt", "sin", "cos", "erf", "gelu", "gelutanh", "silu",
+            "leakyrelu", "elu", "softplusbt", "hardtanh", "maximum", "minimum", "powt", "mind", "var", "std", "norm",
+            "argmax", "argmin", "gt", "ge", "lt", "le", "eq", "gts", "ges", "lts", "les", "eqs", "where",
+            "maskedfill", "reshape", "narrow", "indexselect", "gather", "cat");
 
     @Test
     void ordinaryExpressionsMatchPyTorch() {
@@ -70,6 +75,7 @@ class DifferentialTest {
             }
         }
         seen.remove("leaf");
+        seen.remove("const");
         assertEquals(new TreeSet<>(EVERY_OP), seen);
         assertTrue(ordinary >= 2000 && edge >= 1000, ordinary + " ordinary and " + edge + " edge cases");
     }
@@ -135,36 +141,47 @@ class DifferentialTest {
             for (JsonNode leaf : c.get("leaves")) {
                 leaves.add(tensor(leaf).requiresGrad(true));
             }
-            String name = c.get("name").asText() + " " + render(c.get("ops"));
+            // the expression is rendered only for a failure (with fan-out the text grows fast)
+            List<String> found = new ArrayList<>();
             try {
-                Tensor out = evaluate(c.get("ops"), leaves);
-                compare(failures, name + " output", c.get("output"), out);
-                out.mul(tensor(c.get("grad_output"))).sum().backward();
+                Tensor out = evaluate(c.get("ops"), leaves, c.get("leaves"));
+                compare(found, " output", c.get("output"), out);
+                if (out.requiresGrad()) {   // else value-only (comparisons, argmax): every expected grad is null
+                    out.mul(tensor(c.get("grad_output"))).sum().backward();
+                }
                 for (int k = 0; k < leaves.size(); k++) {
                     JsonNode expected = c.get("grads").get(k);
                     Tensor grad = leaves.get(k).grad();
                     if (expected.isNull()) {
                         if (grad != null) {
-                            failures.add(name + " grad x" + k + ": expected none, got " + grad);
+                            found.add(" grad x" + k + ": expected none, got " + grad);
                         }
                     } else {
-                        compare(failures, name + " grad x" + k, expected, grad);
+                        compare(found, " grad x" + k, expected, grad);
                     }
                 }
             } catch (RuntimeException e) {
-                failures.add(name + ": " + e);
+                found.add(": " + e);
+            }
+            if (!found.isEmpty()) {
+                String full = c.get("name").asText() + " " + render(c.get("ops"));
+                found.forEach(f -> failures.add(full + f));
             }
         }
         report(failures, count, kind + " cases");
     }
 
     /** Runs the op list: node k is a leaf ({@code ["leaf", i]}) or an op over earlier nodes; the last is the result. */
-    private static Tensor evaluate(JsonNode ops, List<Tensor> leaves) {
+    private static Tensor evaluate(JsonNode ops, List<Tensor> leaves, JsonNode leafValues) {
         List<Tensor> nodes = new ArrayList<>();
         for (JsonNode op : ops) {
             String name = op.get(0).asText();
             if (name.equals("leaf")) {
                 nodes.add(leaves.get(op.get(1).asInt()));
+                continue;
+            }
+            if (name.equals("const")) {   // a leaf's values as a constant (no grad): conditions, masks
+                nodes.add(tensor(leafValues.get(op.get(1).asInt())));
                 continue;
             }
             Tensor a = nodes.get(op.get(1).asInt());
@@ -205,9 +222,77 @@ class DifferentialTest {
             case "lse": return a.logSumExp(op.get(2).asInt());
             case "softmax": return a.softmax(op.get(2).asInt());
             case "logsoftmax": return a.logSoftmax(op.get(2).asInt());
+            case "square": return a.square();
+            case "log1p": return a.log1p();
+            case "expm1": return a.expm1();
+            case "reciprocal": return a.reciprocal();
+            case "rsqrt": return a.rsqrt();
+            case "sin": return a.sin();
+            case "cos": return a.cos();
+            case "erf": return a.erf();
+            case "gelu": return a.gelu();
+            case "gelutanh": return a.geluTanh();
+            case "silu": return a.silu();
+            case "leakyrelu": return a.leakyRelu(number(op.get(2)));
+            case "elu": return a.elu(number(op.get(2)));
+            case "softplusbt": return a.softplus(number(op.get(2)), number(op.get(3)));
+            case "hardtanh": return a.hardtanh(number(op.get(2)), number(op.get(3)));
+            case "maximum": return a.maximum(nodes.get(op.get(2).asInt()));
+            case "minimum": return a.minimum(nodes.get(op.get(2).asInt()));
+            case "powt": return a.pow(nodes.get(op.get(2).asInt()));
+            case "mind": return a.min(op.get(2).asInt());
+            case "var": return a.var(op.get(2).asInt(), op.get(3).asInt());
+            case "std": return a.std(op.get(2).asInt(), op.get(3).asInt());
+            case "norm": return a.norm();
+            case "argmax": return indices(a.argmax(op.get(2).asInt()), op.get(2).asInt());
+            case "argmin": return indices(a.argmin(op.get(2).asInt()), op.get(2).asInt());
+            case "gt": return a.gt(nodes.get(op.get(2).asInt()));
+            case "ge": return a.ge(nodes.get(op.get(2).asInt()));
+            case "lt": return a.lt(nodes.get(op.get(2).asInt()));
+            case "le": return a.le(nodes.get(op.get(2).asInt()));
+            case "eq": return a.eq(nodes.get(op.get(2).asInt()));
+            case "gts": return a.gt(number(op.get(2)));
+            case "ges": return a.ge(number(op.get(2)));
+            case "lts": return a.lt(number(op.get(2)));
+            case "les": return a.le(number(op.get(2)));
+            case "eqs": return a.eq(number(op.get(2)));
+            case "where": return Tensor.where(a, nodes.get(op.get(2).asInt()), nodes.get(op.get(3).asInt()));
+            case "maskedfill": return a.maskedFill(nodes.get(op.get(2).asInt()), number(op.get(3)));
+            case "reshape": return a.reshape(op.get(2).asInt(), op.get(3).asInt());
+            case "narrow": return a.narrow(op.get(2).asInt(), op.get(3).asInt(), op.get(4).asInt());
+            case "indexselect": return a.indexSelect(op.get(2).asInt(), ints(op.get(3)));
+            case "gather": {
+                int[][] index = new int[op.get(3).size()][];
+                for (int i = 0; i < index.length; i++) {
+                    index[i] = ints(op.get(3).get(i));
+                }
+                return a.gather(op.get(2).asInt(), index);
+            }
+            case "cat": {
+                List<Tensor> parts = new ArrayList<>(List.of(a));
+                op.get(3).forEach(k -> parts.add(nodes.get(k.asInt())));
+                return Tensor.cat(op.get(2).asInt(), parts);
+            }
             default: throw new AssertionError("unknown op " + name);
         }
     }
+
+    /** argmax/argmin's indices as a tensor keeping the reduced dim: 1 x cols (dim 0) or rows x 1 (dim 1). */
+    private static Tensor indices(int[] index, int dim) {
+        double[] v = new double[index.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = index[i];
+        }
+        return dim == 0 ? Tensor.of(1, v.length, v) : Tensor.of(v.length, 1, v);
+    }
+
+    private static final java.util.Map<String, String> CALLED = java.util.Map.ofEntries(
+            java.util.Map.entry("gelutanh", "geluTanh"), java.util.Map.entry("leakyrelu", "leakyRelu"),
+            java.util.Map.entry("softplusbt", "softplus"), java.util.Map.entry("powt", "pow"),
+            java.util.Map.entry("mind", "min"), java.util.Map.entry("maskedfill", "maskedFill"),
+            java.util.Map.entry("indexselect", "indexSelect"), java.util.Map.entry("gts", "gt"),
+            java.util.Map.entry("ges", "ge"), java.util.Map.entry("lts", "lt"), java.util.Map.entry("les", "le"),
+            java.util.Map.entry("eqs", "eq"));
 
     /** The op list as ejgrad calls, e.g. {@code x0.add(x1).relu()}, for failure messages. */
     private static String render(JsonNode ops) {
@@ -218,11 +303,52 @@ class DifferentialTest {
                 nodes.add("x" + op.get(1).asInt());
                 continue;
             }
+            if (name.equals("const")) {
+                nodes.add("c" + op.get(1).asInt());
+                continue;
+            }
             String a = nodes.get(op.get(1).asInt());
+            if (name.equals("where")) {
+                nodes.add("Tensor.where(" + a + ", " + nodes.get(op.get(2).asInt()) + ", "
+                        + nodes.get(op.get(3).asInt()) + ")");
+                continue;
+            }
+            if (name.equals("cat")) {
+                StringBuilder b = new StringBuilder("Tensor.cat(" + op.get(2).asInt() + ", " + a);
+                op.get(3).forEach(k -> b.append(", ").append(nodes.get(k.asInt())));
+                nodes.add(b + ")");
+                continue;
+            }
             String args;
             switch (name) {
                 case "add": case "sub": case "mul": case "div": case "matmul":
+                case "maximum": case "minimum": case "powt": case "gt": case "ge": case "lt": case "le": case "eq":
                     args = nodes.get(op.get(2).asInt());
+                    break;
+                case "leakyrelu": case "elu": case "gts": case "ges": case "lts": case "les": case "eqs":
+                    args = String.valueOf(number(op.get(2)));
+                    break;
+                case "softplusbt": case "hardtanh":
+                    args = number(op.get(2)) + ", " + number(op.get(3));
+                    break;
+                case "maskedfill":
+                    args = nodes.get(op.get(2).asInt()) + ", " + number(op.get(3));
+                    break;
+                case "mind": case "argmax": case "argmin":
+                    args = op.get(2).asText();
+                    break;
+                case "var": case "std": case "reshape":
+                    args = op.get(2).asText() + ", " + op.get(3).asText();
+                    break;
+                case "narrow":
+                    args = op.get(2).asText() + ", " + op.get(3).asText() + ", " + op.get(4).asText();
+                    break;
+                case "indexselect":
+                    args = op.get(2).asText() + ", " + op.get(3).toString().replaceAll("[\\[\\]]", "");
+                    break;
+                case "gather":
+                    args = op.get(2).asText() + ", new int[][] " + op.get(3).toString().replace('[', '{')
+                            .replace(']', '}');
                     break;
                 case "adds": case "subs": case "muls": case "divs": case "pow":
                     args = String.valueOf(number(op.get(2)));
@@ -240,7 +366,7 @@ class DifferentialTest {
                     args = "";
                     name = name.equals("logsigmoid") ? "logSigmoid" : name;
             }
-            nodes.add(a + "." + name + "(" + args + ")");
+            nodes.add(a + "." + CALLED.getOrDefault(name, name) + "(" + args + ")");
         }
         return nodes.get(nodes.size() - 1);
     }

@@ -62,14 +62,26 @@ final class ArithmeticOps {
     /** {@code a^b} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}. */
     static Tensor pow(Tensor a, Tensor b) {
         Objects.requireNonNull(b, "pow: exponent");
-        DMatrixRMaj out = zipBroadcast("pow", a, b, Math::pow);
-        // as ATen's pow_backward_self and pow_backward_exponent: exponent 0 gives the base gradient 0 exactly, and
-        // a base of 0 with a non-negative exponent gives the exponent gradient 0
+        DMatrixRMaj out = zipBroadcast("pow", a, b, ArithmeticOps::cPow);
+        // as ATen's pow_backward_self and pow_backward_exponent: exponent 0 gives the base gradient 0 exactly (a
+        // select), and a base of 0 with a non-negative exponent gives g · 0 for the exponent (NaN for a NaN or
+        // infinite g, as ATen's grad * where(cond, 0, result * log(self)))
         Tensor exponentZero = b.eq(0);
         Tensor baseZero = a.eq(0).mul(b.ge(0));
         return Autograd.record("pow", out, new Tensor[] {a, b}, result -> new GradFn[] {
             g -> g.mul(b.mul(a.pow(b.sub(1)))).maskedFill(exponentZero, 0),
-            g -> g.mul(result.mul(a.log())).maskedFill(baseZero, 0)});
+            g -> g.mul(result.mul(a.log()).maskedFill(baseZero, 0))});
+    }
+
+    /**
+     * C's {@code pow}, which libtorch calls: {@code Math.pow} but for pow(1, y) = 1 for every y (NaN included) and
+     * pow(-1, ±inf) = 1, where Java gives NaN.
+     */
+    static double cPow(double x, double y) {
+        if (x == 1 || (x == -1 && Double.isInfinite(y))) {
+            return 1;
+        }
+        return Math.pow(x, y);
     }
 
     private static DMatrixRMaj zipBroadcast(String name, Tensor a, Tensor b, DoubleBinaryOperator f) {

@@ -114,10 +114,18 @@ final class Reductions {
                 double d = v[lines.index(l, k)] - mean;
                 squares += d * d;
             }
-            out.data[l] = squares / (n - correction);
+            // as ATen: the denominator is max(0, N - correction), so a correction >= N gives inf or NaN
+            out.data[l] = squares / Math.max(0, n - correction);
         }
-        // as ATen's var_backward: (2 / (N - correction)) · g · (x - mean); N - correction <= 0 gives inf or NaN
+        // as ATen's var_backward: (2 / (N - correction)) · g · (x - mean), unclamped (N = correction: inf or NaN)
         return Autograd.op("var", out, x, g -> g.mul(2.0 / (n - correction)).mul(x.sub(x.mean(dim))));
+    }
+
+    static Tensor std(Tensor x, int dim, int correction) {
+        Tensor var = var(x, dim, correction);
+        // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
+        return Autograd.record("std", ArithmeticOps.map(var.data, Math::sqrt), var,
+                s -> g -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
     }
 
     static Tensor norm(Tensor x) {

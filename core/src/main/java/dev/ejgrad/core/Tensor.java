@@ -1027,7 +1027,7 @@ public final class Tensor {
      * @throws IllegalArgumentException for a bad dim or a negative correction
      */
     public Tensor std(int dim, int correction) {
-        return var(dim, correction).sqrt();
+        return Reductions.std(this, dim, correction);
     }
 
     /**

@@ -65,7 +65,7 @@ final class UnaryOps {
         } else if (p == -2) {
             return v -> 1 / (v * v);
         }
-        return v -> Math.pow(v, p);
+        return v -> ArithmeticOps.cPow(v, p);
     }
 
     static Tensor log1p(Tensor x) {
@@ -182,18 +182,23 @@ final class UnaryOps {
      * {@code g}, so its rule is itself (and the second derivative of those ops is zero).
      */
     static Tensor keepWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep) {
-        return scaleWhere(name, g, x, keep, 0.0);
+        DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
+        for (int i = 0; i < out.data.length; i++) {
+            // a select, as ATen's threshold_backward and clamp_backward: exactly 0, even for an infinite or NaN g
+            out.data[i] = keep.test(x.data[i]) ? g.data.data[i] : 0.0;
+        }
+        return Autograd.op(name, out, g, gg -> keepWhere(name, gg, x, keep));
     }
 
     /**
-     * {@code keep(x) ? g : g·otherwise} for a constant {@code x} (exactly 0 where {@code otherwise} is 0, even for an
-     * infinite g), as ATen's {@code leaky_relu_backward}; linear in {@code g}, so its rule is itself.
+     * {@code keep(x) ? g : g·otherwise} for a constant {@code x}, as ATen's {@code leaky_relu_backward}: a product,
+     * so a slope of 0 still gives NaN for an infinite or NaN g; linear in {@code g}, so its rule is itself.
      */
     static Tensor scaleWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep, double otherwise) {
         DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
         for (int i = 0; i < out.data.length; i++) {
             double gv = g.data.data[i];
-            out.data[i] = keep.test(x.data[i]) ? gv : otherwise == 0 ? 0.0 : gv * otherwise;
+            out.data[i] = keep.test(x.data[i]) ? gv : gv * otherwise;
         }
         return Autograd.op(name, out, g, gg -> scaleWhere(name, gg, x, keep, otherwise));
     }

@@ -72,6 +72,75 @@ class TorchDisagreementsTest {
         assertArrayEquals(new double[] {-0.0, 0.0, -0.0, 1}, flat(Tensor.row(-0.0, 0.0, -2, 3).clamp(-0.0, 1)));
     }
 
+    /**
+     * Issue 13's differential test: with a correction larger than N, libtorch divides by max(0, N - correction)
+     * (inf, or NaN for a zero sum of squares), while its gradient keeps 2/(N - correction).
+     */
+    @Test
+    void varDividesByZeroWhenTheCorrectionExceedsN() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        Tensor x = Tensor.of(new double[][] {{1, 3}, {2, 2}}).requiresGrad(true);
+        Tensor v = x.var(1, 3);
+        v.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {inf, nan}, flat(v));
+        assertArrayEquals(new double[] {2, -2, -0.0, -0.0}, flat(x.grad()));
+        Tensor y = Tensor.of(new double[][] {{1, 3}, {2, 2}}).requiresGrad(true);
+        Tensor s = y.std(1, 3);
+        s.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {inf, nan}, flat(s));
+        assertArrayEquals(new double[] {0.0, -0.0, nan, nan}, flat(y.grad()));
+        assertArrayEquals(new double[] {nan}, flat(Tensor.scalar(5).var(0, 2)));
+    }
+
+    /** libtorch's std_backward masks the gradient to 0 where std = 0 (constant lines), rather than 0 · inf = NaN. */
+    @Test
+    void stdGradientIsZeroWhereTheStdIsZero() {
+        Tensor x = Tensor.of(new double[][] {{1, 1}, {0, 0}}).requiresGrad(true);
+        Tensor s = x.std(1, 0);
+        s.backward(Tensor.ones(2, 1));
+        assertArrayEquals(new double[] {0, 0}, flat(s));
+        assertArrayEquals(new double[] {0, 0, 0, 0}, flat(x.grad()));
+        Tensor y = Tensor.of(new double[][] {{2}}).requiresGrad(true);
+        Tensor u = y.std(1, 1);
+        u.backward(Tensor.ones(1, 1));
+        assertArrayEquals(new double[] {Double.NaN}, flat(u));
+        assertArrayEquals(new double[] {Double.NaN}, flat(y.grad()));
+    }
+
+    /** leaky_relu_backward multiplies by the slope, so a slope of 0 turns an infinite or NaN gradient into NaN. */
+    @Test
+    void leakyReluWithSlopeZeroMultipliesTheGradient() {
+        double nan = Double.NaN;
+        Tensor x = Tensor.row(-1, -0.0, 2).requiresGrad(true);
+        x.leakyRelu(0).backward(Tensor.row(nan, Double.POSITIVE_INFINITY, nan));
+        assertArrayEquals(new double[] {nan, nan, nan}, flat(x.grad()));
+        Tensor y = Tensor.row(-1, 2).requiresGrad(true);
+        y.relu().backward(Tensor.row(nan, 1));   // threshold_backward selects: 0
+        assertArrayEquals(new double[] {0, 1}, flat(y.grad()));
+    }
+
+    /** C's pow at a base of ±1 (1, where Math.pow gives NaN), and the exponent gradient g · 0 at a base of 0. */
+    @Test
+    void powOfTensorsFollowsCAtBaseOneAndMultipliesTheExponentGradient() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        Tensor a = Tensor.row(1, 1, 1, -1, -1, nan, 2).requiresGrad(true);
+        Tensor b = Tensor.row(nan, inf, -inf, inf, -inf, 0, nan).requiresGrad(true);
+        Tensor y = a.pow(b);
+        y.backward(Tensor.ones(1, 7));
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1, nan}, flat(y));
+        assertArrayEquals(new double[] {nan, inf, -inf, inf, -inf, 0, nan}, flat(a.grad()));
+        assertArrayEquals(new double[] {0, 0, 0, nan, nan, nan, nan}, flat(b.grad()));
+        assertArrayEquals(new double[] {1, nan, 1}, flat(Tensor.row(1, -1, 1).pow(nan)));
+        assertArrayEquals(new double[] {1, 1}, flat(Tensor.row(1, -1).pow(inf)));
+        Tensor z = Tensor.row(0, 0).requiresGrad(true);
+        Tensor e = Tensor.row(0.5, 2).requiresGrad(true);
+        z.pow(e).backward(Tensor.row(inf, nan));
+        assertArrayEquals(new double[] {inf, nan}, flat(z.grad()));
+        assertArrayEquals(new double[] {nan, nan}, flat(e.grad()));
+    }
+
     /** Row-major values. */
     static double[] flat(Tensor t) {
         double[] out = new double[t.numel()];
