@@ -129,15 +129,13 @@ public final class BatchNorm1d extends Module {
                     + " has " + input.cols() + " features, but the layer has " + features);
         }
         if (!isTraining()) {
-            Tensor invStd = runningVar().add(eps).rsqrt();
-            return input.sub(runningMean()).mul(invStd).mul(weight).add(bias);
+            return normalise(input, runningMean(), runningVar(), weight, bias, eps);
         }
         if (input.rows() < 2) {
             throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, "
                     + "got input of shape " + input.rows() + "x" + input.cols());
         }
-        Tensor mean = input.mean(0);
-        Tensor out = input.sub(mean).mul(input.var(0, 0).add(eps).rsqrt()).mul(weight).add(bias);
+        Tensor out = normalise(input, input.mean(0), input.var(0, 0), weight, bias, eps);
         try (NoGrad scope = NoGrad.enter()) {
             Tensor x = input.detach();
             // PyTorch's order: momentum · batch + (1 - momentum) · running
@@ -146,6 +144,14 @@ public final class BatchNorm1d extends Module {
             setBuffer("num_batches_tracked", buffer("num_batches_tracked").add(1));
         }
         return out;
+    }
+
+    /**
+     * {@code (x - mean) · rsqrt(var + eps) · weight + bias}, composed of differentiable ops; in training {@code mean}
+     * and {@code var} are the batch's (functions of {@code x}), in eval the running statistics (constants).
+     */
+    static Tensor normalise(Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        return x.sub(mean).mul(var.add(eps).rsqrt()).mul(weight).add(bias);
     }
 
     @Override

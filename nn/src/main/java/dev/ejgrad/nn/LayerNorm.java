@@ -84,9 +84,13 @@ public final class LayerNorm extends Module {
             throw new IllegalArgumentException("LayerNorm: input of shape " + input.rows() + "x" + input.cols()
                     + " has " + input.cols() + " features, but the layer normalises " + features);
         }
-        Tensor centred = input.sub(input.mean(1));
-        Tensor invStd = input.var(1, 0).add(eps).rsqrt();
-        return centred.mul(invStd).mul(weight).add(bias);
+        return normalise(input, weight, bias, eps);
+    }
+
+    /** {@code (x - mean_1(x)) · rsqrt(var_1(x, biased) + eps) · weight + bias}, composed of differentiable ops. */
+    static Tensor normalise(Tensor x, Tensor weight, Tensor bias, double eps) {
+        Tensor invStd = x.var(1, 0).add(eps).rsqrt();
+        return x.sub(x.mean(1)).mul(invStd).mul(weight).add(bias);
     }
 
     @Override
