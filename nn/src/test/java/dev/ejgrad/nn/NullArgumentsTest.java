@@ -50,7 +50,9 @@ class NullArgumentsTest {
         GraphExport.class,
         NoGrad.class, Anomaly.class, Linear.class, Sequential.class, Softmax.class, LogSoftmax.class, ReLU.class,
         Functional.class, SafeTensors.class, CrossEntropyLoss.class, NLLLoss.class, BCELoss.class,
-        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class};
+        BCEWithLogitsLoss.class, MSELoss.class, KLDivLoss.class, SGD.class, Adam.class, AdamW.class,
+        Dropout.class, LayerNorm.class, BatchNorm1d.class, GELU.class, LeakyReLU.class, ELU.class, SiLU.class,
+        Softplus.class, Hardtanh.class, Init.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -90,6 +92,12 @@ class NullArgumentsTest {
             return new Module[] {new ReLU()};
         } else if (type == Tensor.InPlaceUpdate.class) {
             return (Tensor.InPlaceUpdate) (v, g) -> { };
+        } else if (type == GELU.Approximation.class) {
+            return GELU.Approximation.TANH;
+        } else if (type == Init.FanMode.class) {
+            return Init.FanMode.FAN_OUT;
+        } else if (type == Init.Nonlinearity.class) {
+            return Init.Nonlinearity.LEAKY_RELU;
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -109,6 +117,10 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == Dropout.class) {
+            return new Dropout(0.5, new Random(0));
+        } else if (c == LayerNorm.class || c == BatchNorm1d.class) {
+            return c.getConstructor(int.class).newInstance(2);
         } else if (c == SGD.class || c == Adam.class || c == AdamW.class) {
             return c.getConstructor(List.class, double.class).newInstance(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
         }
