@@ -11,9 +11,9 @@ import java.util.Objects;
 /**
  * A layer or a model: a function of one tensor with named parameters, as {@code torch.nn.Module}.
  *
- * <p>Subclasses register their parameters and sub-modules in their constructors with {@link #registerParameter} and
- * {@link #registerModule}; names are joined with dots as PyTorch's ({@code 0.weight}, {@code 2.bias}), so state
- * dicts line up with PyTorch's.
+ * <p>Subclasses register their parameters, buffers and sub-modules in their constructors with
+ * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule}; names are joined with dots as
+ * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's.
  */
 public abstract class Module {
 

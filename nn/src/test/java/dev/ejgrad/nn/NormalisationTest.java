@@ -66,6 +66,21 @@ class NormalisationTest {
     }
 
     @Test
+    void buffersGoThroughSafeTensors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Sequential a = net();
+        a.train().forward(randn(6, 3, 4));
+        a.forward(randn(6, 3, 5));
+        java.nio.file.Path file = dir.resolve("bn.safetensors");
+        SafeTensors.save(a.stateDict(), file);
+        Sequential b = net();
+        b.loadStateDict(SafeTensors.load(file));
+        assertEquals(2, ((BatchNorm1d) b.get(1)).numBatchesTracked());
+        assertArrayEquals(a.namedBuffers().get("4.1.running_var").toArray(),
+                b.namedBuffers().get("4.1.running_var").toArray());
+    }
+
+    @Test
     void aLoadWithABadBufferIsRefusedAndChangesNothing() {
         Sequential m = net();
         m.train().forward(randn(6, 3, 3));
