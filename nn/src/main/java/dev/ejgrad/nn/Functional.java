@@ -8,6 +8,7 @@ import dev.ejgrad.nn.loss.KLDivLoss;
 import dev.ejgrad.nn.loss.MSELoss;
 import dev.ejgrad.nn.loss.NLLLoss;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * Layers and losses as plain functions, with PyTorch's default options: the counterpart of
@@ -270,7 +271,7 @@ public final class Functional {
      * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1]}
      * @see Dropout
      */
-    public static Tensor dropout(Tensor x, double p, java.util.Random rng) {
+    public static Tensor dropout(Tensor x, double p, Random rng) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(rng, "rng");
         Dropout.checkP(p);
