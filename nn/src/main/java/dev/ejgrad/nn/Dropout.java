@@ -14,7 +14,8 @@ import java.util.Random;
  * forwards draw nothing.
  *
  * <pre>{@code
- * Module mlp = new Sequential(new Linear(30, 64, true, rng), new ReLU(), new Dropout(0.5, rng), new Linear(64, 1, true, rng));
+ * Module mlp = new Sequential(new Linear(30, 64, true, rng), new ReLU(), new Dropout(0.5, rng),
+ *         new Linear(64, 1, true, rng));
  * mlp.eval();   // dropout off for evaluation
  * }</pre>
  */

@@ -8,8 +8,8 @@ import java.util.Objects;
  * {@code y = (x - E[x]) / sqrt(Var[x] + eps) · weight + bias}, the mean and the biased variance taken over dim 1
  * (each row on its own), so training and eval compute the same thing.
  *
- * <p>Shape: input {@code N x features}, output {@code N x features}; {@code weight} and {@code bias} {@code 1 x features}
- * (PyTorch's 1-D {@code (features,)}).
+ * <p>Shape: input {@code N x features}, output {@code N x features}; {@code weight} and {@code bias}
+ * {@code 1 x features} (PyTorch's 1-D {@code (features,)}).
  *
  * <p>Init, as PyTorch's: {@code weight} ones, {@code bias} zeros. Default {@code eps} 1e-5.
  */

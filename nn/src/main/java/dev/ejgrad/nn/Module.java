@@ -248,7 +248,8 @@ public abstract class Module {
                 problems.add("'" + e.getKey() + "' is null");
             } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
                 problems.add("'" + e.getKey() + "' has shape " + given.rows() + "x" + given.cols()
-                        + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is " + mine.rows() + "x" + mine.cols());
+                        + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is "
+                        + mine.rows() + "x" + mine.cols());
             }
         }
         if (!problems.isEmpty()) {

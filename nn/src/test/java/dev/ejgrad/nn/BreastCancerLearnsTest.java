@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * An MLP with BatchNorm1d and Dropout learns the breast cancer data (569 x 30, UCI / scikit-learn, in the test
  * resources): trained in training mode on 80% of the rows with a fixed seed, evaluated in eval mode on the held-out
  * 20%. A model whose normalisation or dropout were broken (no running statistics, dropout left on or unscaled at
- * evaluation) would not reach the accuracy asserted here; the majority class alone gives 0.63. 140 steps of Adam on batches of 64.
+ * evaluation) would not reach the accuracy asserted here; the majority class alone gives 0.63.
+ * 140 steps of Adam on batches of 64.
  */
 class BreastCancerLearnsTest {
 
