@@ -8,6 +8,7 @@ import dev.ejgrad.nn.loss.KLDivLoss;
 import dev.ejgrad.nn.loss.MSELoss;
 import dev.ejgrad.nn.loss.NLLLoss;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * Layers and losses as plain functions, with PyTorch's default options: the counterpart of
@@ -259,6 +260,123 @@ public final class Functional {
 
     private static String shape(Tensor t) {
         return t.rows() + "x" + t.cols();
+    }
+
+    /**
+     * The exact GELU, {@code x·(1 + erf(x/√2))/2}, as {@code torch.nn.functional.gelu}.
+     *
+     * @param x any shape
+     * @return a tensor of the shape of {@code x}
+     * @see GELU
+     */
+    public static Tensor gelu(Tensor x) {
+        return gelu(x, GELU.Approximation.NONE);
+    }
+
+    /**
+     * GELU in the given form, as {@code torch.nn.functional.gelu(x, approximate=...)}.
+     *
+     * @param x any shape
+     * @param approximation {@link GELU.Approximation#NONE} (erf) or {@link GELU.Approximation#TANH}
+     * @return a tensor of the shape of {@code x}
+     * @see GELU
+     */
+    public static Tensor gelu(Tensor x, GELU.Approximation approximation) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(approximation, "approximation");
+        return approximation == GELU.Approximation.TANH ? x.geluTanh() : x.gelu();
+    }
+
+    /**
+     * Returns {@code x > 0 ? x : negativeSlope·x}, as {@code torch.nn.functional.leaky_relu}.
+     *
+     * @param x any shape
+     * @param negativeSlope the slope for {@code x <= 0} (PyTorch's default 0.01)
+     * @return a tensor of the shape of {@code x}
+     * @throws IllegalArgumentException if the slope is NaN
+     * @see LeakyReLU
+     */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        return Objects.requireNonNull(x, "x").leakyRelu(negativeSlope);
+    }
+
+    /**
+     * Returns {@code x > 0 ? x : α·(e^x - 1)}, as {@code torch.nn.functional.elu}.
+     *
+     * @param x any shape
+     * @param alpha α (PyTorch's default 1)
+     * @return a tensor of the shape of {@code x}
+     * @throws IllegalArgumentException if alpha is NaN
+     * @see ELU
+     */
+    public static Tensor elu(Tensor x, double alpha) {
+        return Objects.requireNonNull(x, "x").elu(alpha);
+    }
+
+    /**
+     * Returns {@code x·σ(x)}, as {@code torch.nn.functional.silu}.
+     *
+     * @param x any shape
+     * @return a tensor of the shape of {@code x}
+     * @see SiLU
+     */
+    public static Tensor silu(Tensor x) {
+        return Objects.requireNonNull(x, "x").silu();
+    }
+
+    /**
+     * Returns {@code log(1 + e^(βx))/β}, or {@code x} where {@code βx > threshold}, as
+     * {@code torch.nn.functional.softplus}.
+     *
+     * @param x any shape
+     * @param beta β, positive (PyTorch's default 1)
+     * @param threshold where the result becomes {@code x} (PyTorch's default 20)
+     * @return a tensor of the shape of {@code x}
+     * @throws IllegalArgumentException if beta is not positive or the threshold is NaN
+     * @see Softplus
+     */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        return Objects.requireNonNull(x, "x").softplus(beta, threshold);
+    }
+
+    /**
+     * Returns {@code x} clamped to {@code [minVal, maxVal]}, with no gradient at the bounds, as
+     * {@code torch.nn.functional.hardtanh}.
+     *
+     * @param x any shape
+     * @param minVal the lower bound (PyTorch's default -1)
+     * @param maxVal the upper bound (PyTorch's default 1)
+     * @return a tensor of the shape of {@code x}
+     * @throws IllegalArgumentException if {@code minVal > maxVal} or a bound is NaN
+     * @see Hardtanh
+     */
+    public static Tensor hardtanh(Tensor x, double minVal, double maxVal) {
+        return Objects.requireNonNull(x, "x").hardtanh(minVal, maxVal);
+    }
+
+    /**
+     * Inverted dropout in training form, as {@code torch.nn.functional.dropout(x, p, training=True)}: each element is
+     * kept with probability {@code 1 - p} and scaled by {@code 1/(1 - p)}, or zeroed; {@code p = 1} gives zeros
+     * (NaN stays NaN, as PyTorch's multiply). The mask is drawn row by row, one {@link Random#nextDouble()} per
+     * element (kept where it is at least {@code p}). For the identity in eval use the {@link Dropout} module.
+     *
+     * @param x any shape
+     * @param p the probability of zeroing an element, in {@code [0, 1]}
+     * @param rng the source of the mask; advanced by {@code x.numel()} draws
+     * @return a tensor of the shape of {@code x}
+     * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1]}
+     * @see Dropout
+     */
+    public static Tensor dropout(Tensor x, double p, Random rng) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(rng, "rng");
+        Dropout.checkP(p);
+        double scale = p == 1 ? 0 : 1 / (1 - p);
+        double[] mask = new double[x.numel()];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = rng.nextDouble() >= p ? scale : 0;
+        }
+        return x.mul(Tensor.of(x.rows(), x.cols(), mask));
     }
 
     /** The argument itself, or a NullPointerException naming this function's parameter rather than the loss's. */

@@ -11,9 +11,9 @@ import java.util.Objects;
 /**
  * A layer or a model: a function of one tensor with named parameters, as {@code torch.nn.Module}.
  *
- * <p>Subclasses register their parameters and sub-modules in their constructors with {@link #registerParameter} and
- * {@link #registerModule}; names are joined with dots as PyTorch's ({@code 0.weight}, {@code 2.bias}), so state
- * dicts line up with PyTorch's.
+ * <p>Subclasses register their parameters, buffers and sub-modules in their constructors with
+ * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule}; names are joined with dots as
+ * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's.
  */
 public abstract class Module {
 
@@ -22,6 +22,7 @@ public abstract class Module {
     }
 
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
@@ -62,12 +63,60 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Registers a buffer: state that is saved in {@link #stateDict()} but is not a parameter (no gradient, not
+     * trained), as {@code register_buffer}, e.g. BatchNorm's {@code running_mean}. Buffers are values: the module
+     * replaces a buffer with {@link #setBuffer} rather than changing it in place, so a graph that used the old value
+     * stays valid.
+     *
+     * @param name the buffer's name within this module, without dots
+     * @param value its initial value; copied, without history
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is taken
+     */
+    protected final void registerBuffer(String name, Tensor value) {
+        Objects.requireNonNull(value, "value");
+        checkName(name);
+        buffers.put(name, value.detach());
+    }
+
+    /**
+     * Returns this module's own buffer {@code name}.
+     *
+     * @param name a buffer registered by this module
+     * @return its current value (never changed in place)
+     * @throws IllegalArgumentException if this module has no such buffer
+     */
+    protected final Tensor buffer(String name) {
+        Tensor b = buffers.get(Objects.requireNonNull(name, "name"));
+        if (b == null) {
+            throw new IllegalArgumentException("module: no buffer '" + name + "' in " + getClass().getSimpleName());
+        }
+        return b;
+    }
+
+    /**
+     * Replaces the value of this module's own buffer {@code name}, as assigning {@code self.name = value} in PyTorch.
+     *
+     * @param name a buffer registered by this module
+     * @param value the new value, of the buffer's shape; copied, without history
+     * @throws IllegalArgumentException if this module has no such buffer, or the shape differs
+     */
+    protected final void setBuffer(String name, Tensor value) {
+        Objects.requireNonNull(value, "value");
+        Tensor old = buffer(name);
+        if (old.rows() != value.rows() || old.cols() != value.cols()) {
+            throw new IllegalArgumentException("module: buffer '" + name + "' is " + old.rows() + "x" + old.cols()
+                    + ", got " + value.rows() + "x" + value.cols());
+        }
+        buffers.put(name, value.detach());
+    }
+
     private void checkName(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException("module: a name must be non-empty and have no dot, got '" + name + "'");
         }
-        if (parameters.containsKey(name) || children.containsKey(name)) {
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
             throw new IllegalArgumentException("module: the name '" + name + "' is already registered");
         }
     }
@@ -87,6 +136,31 @@ public abstract class Module {
     private void collect(String prefix, Map<String, Tensor> out) {
         parameters.forEach((name, p) -> out.put(prefix + name, p));
         children.forEach((name, m) -> m.collect(prefix + name + ".", out));
+    }
+
+    /**
+     * Every buffer of this module and its sub-modules by its dotted PyTorch name ({@code 1.running_mean}), in
+     * registration order, as {@code named_buffers()}. The tensors are the current values, which the module replaces
+     * rather than changes: later training does not change a map already returned.
+     *
+     * @return insertion-ordered name to value
+     */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        buffers.forEach((name, b) -> out.put(prefix + name, b));
+        children.forEach((name, m) -> m.collectBuffers(prefix + name + ".", out));
+    }
+
+    /** Each module's own parameters, then its own buffers, then its children's: PyTorch's state_dict order. */
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        parameters.forEach((name, p) -> out.put(prefix + name, p));
+        buffers.forEach((name, b) -> out.put(prefix + name, b));
+        children.forEach((name, m) -> m.collectState(prefix + name + ".", out));
     }
 
     /** {@return the sub-modules by name, in registration order} */
@@ -132,27 +206,33 @@ public abstract class Module {
     }
 
     /**
-     * A snapshot of the parameters' values by name, as {@code state_dict()}: detached copies, so later training does
-     * not change it.
+     * A snapshot of the parameters' and buffers' values by name, as {@code state_dict()}: detached copies, so later
+     * training does not change it. PyTorch's order and names: each module's parameters, then its buffers, then its
+     * sub-modules' ({@code 0.weight}, {@code 0.bias}, {@code 1.weight}, {@code 1.bias}, {@code 1.running_mean}, ...).
      *
      * @return insertion-ordered name to values
      */
     public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collectState("", own);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        namedParameters().forEach((name, p) -> out.put(name, p.detach()));
+        own.forEach((name, t) -> out.put(name, t.detach()));
         return out;
     }
 
     /**
-     * Copies values into the parameters, strictly: the names must be exactly this module's and every shape must
-     * match. Everything is checked before anything is copied, so a rejected load changes nothing.
+     * Copies values into the parameters (in place) and the buffers, strictly: the names must be exactly those of
+     * {@link #stateDict()} and every shape must match. Everything is checked before anything is copied, so a rejected
+     * load changes nothing.
      *
      * @param state name to values; not modified
      * @throws IllegalArgumentException naming every missing, unexpected or mis-shaped entry
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Objects.requireNonNull(state, "state");
-        Map<String, Tensor> own = namedParameters();
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collectState("", own);
+        Map<String, Tensor> ownBuffers = namedBuffers();
         List<String> problems = new ArrayList<>();
         for (String name : own.keySet()) {
             if (!state.containsKey(name)) {
@@ -168,16 +248,23 @@ public abstract class Module {
                 problems.add("'" + e.getKey() + "' is null");
             } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
                 problems.add("'" + e.getKey() + "' has shape " + given.rows() + "x" + given.cols()
-                        + " but the parameter is " + mine.rows() + "x" + mine.cols());
+                        + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is "
+                        + mine.rows() + "x" + mine.cols());
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
         }
-        own.forEach((name, p) -> {
-            double[] values = state.get(name).toMatrix().data;
+        load("", state);
+    }
+
+    private void load(String prefix, Map<String, Tensor> state) {
+        parameters.forEach((name, p) -> {
+            double[] values = state.get(prefix + name).toMatrix().data;
             p.updateInPlace((v, g) -> System.arraycopy(values, 0, v, 0, v.length));
         });
+        buffers.replaceAll((name, b) -> Tensor.from(state.get(prefix + name).toMatrix()));
+        children.forEach((name, m) -> m.load(prefix + name + ".", state));
     }
 
     /**

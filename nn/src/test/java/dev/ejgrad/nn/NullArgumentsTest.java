@@ -67,7 +67,9 @@ class NullArgumentsTest {
         MultiheadAttention.class, GaussianNLLLoss.class, PoissonNLLLoss.class,
         RMSprop.class, Adagrad.class, ClipGrad.class, StepLR.class, MultiStepLR.class, ExponentialLR.class,
         CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class,
-        Embedding.class, RNNCell.class, GRUCell.class, LSTMCell.class};
+        Embedding.class, RNNCell.class, GRUCell.class, LSTMCell.class,
+        Dropout.class, LayerNorm.class, BatchNorm1d.class, GELU.class, LeakyReLU.class, ELU.class, SiLU.class,
+        Softplus.class, Hardtanh.class, Init.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -119,6 +121,12 @@ class NullArgumentsTest {
             return ReduceLROnPlateau.ThresholdMode.REL;
         } else if (type == LSTMCell.State.class) {
             return new LSTMCell.State(Tensor.zeros(2, 2), Tensor.zeros(2, 2));
+        } else if (type == GELU.Approximation.class) {
+            return GELU.Approximation.TANH;
+        } else if (type == Init.FanMode.class) {
+            return Init.FanMode.FAN_OUT;
+        } else if (type == Init.Nonlinearity.class) {
+            return Init.Nonlinearity.LEAKY_RELU;
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -138,6 +146,10 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == Dropout.class) {
+            return new Dropout(0.5, new Random(0));
+        } else if (c == LayerNorm.class || c == BatchNorm1d.class) {
+            return c.getConstructor(int.class).newInstance(2);
         } else if (c == Embedding.class) {
             return new Embedding(3, 2, new Random(0));
         } else if (c == RNNCell.class || c == GRUCell.class || c == LSTMCell.class) {
