@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Reads the libtorch golden files ({@code golden/torch-golden.json} and the second part's
- * {@code golden/torch-golden-core2.json}, copies of {@code shared/golden}) and compares results with them to
+ * {@code golden/torch-golden-core2.json} and {@code golden/torch-golden-nn2.json}, copies of {@code shared/golden}) and compares results with them to
  * 1e-12·max(1, |expected|) (Hessian-vector products 1e-11), non-finite values exactly.
  */
 public final class Golden {
@@ -28,6 +28,7 @@ public final class Golden {
 
     private static final List<JsonNode> CASES = load("/golden/torch-golden.json");
     private static List<JsonNode> core2;
+    private static List<JsonNode> nn2;
 
     private Golden() {
     }
@@ -62,6 +63,25 @@ public final class Golden {
         return core2.stream()
                 .filter(c -> wanted.contains(c.get("op").asText()))
                 .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /**
+     * Every case of the nn2 file ({@code golden/torch-golden-nn2.json}: the second part's modules and training
+     * toolkit) whose op is one of {@code ops}, as (name, case) arguments.
+     */
+    public static synchronized Stream<Arguments> nn2Cases(String... ops) {
+        if (nn2 == null) {
+            nn2 = load("/golden/torch-golden-nn2.json");
+        }
+        Set<String> wanted = Set.of(ops);
+        return nn2.stream()
+                .filter(c -> wanted.contains(c.get("op").asText()))
+                .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** How many nn2 cases have one of {@code ops}. */
+    public static long nn2Count(String... ops) {
+        return nn2Cases(ops).count();
     }
 
     /** How many second-part cases have one of {@code ops}. */
