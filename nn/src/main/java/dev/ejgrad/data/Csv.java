@@ -131,8 +131,8 @@ public final class Csv {
         public Table {
             Objects.requireNonNull(features, "features");
             labels = Objects.requireNonNull(labels, "labels").clone();
-            featureNames = List.copyOf(featureNames);
-            classes = List.copyOf(classes);
+            featureNames = List.copyOf(Objects.requireNonNull(featureNames, "featureNames"));
+            classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
         }
 
         /** {@return a copy of the labels} */
@@ -177,6 +177,8 @@ public final class Csv {
      * @throws IOException if the file cannot be read
      */
     public static Table read(Path file, String target) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(target, "target");
         return reader().target(target).read(file);
     }
 
