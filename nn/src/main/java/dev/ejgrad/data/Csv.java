@@ -72,8 +72,11 @@ public final class Csv {
 
         private static final long serialVersionUID = 1L;
 
+        /** The file or resource read. */
         private final String source;
+        /** The 1-based line. */
         private final int line;
+        /** The 1-based column, or 0 for the whole line. */
         private final int column;
 
         /**
