@@ -1,7 +1,8 @@
 package dev.ejgrad.examples;
 
 import dev.ejgrad.core.Tensor;
-import dev.ejgrad.examples.data.Csv;
+import dev.ejgrad.data.Csv;
+import dev.ejgrad.examples.data.Embedded;
 import dev.ejgrad.nn.Linear;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
@@ -51,8 +52,8 @@ final class LogisticRegression implements Callable<Integer> {
 
     static Result compute() throws IOException {
         Result r = new Result();
-        r.binary = binary(Csv.embedded("breast-cancer/breast_cancer.csv"));
-        r.multinomial = multinomial(Csv.embedded("iris/iris.csv"));
+        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
+        r.multinomial = multinomial(Embedded.csv("iris/iris.csv"));
         return r;
     }
 
@@ -64,7 +65,7 @@ final class LogisticRegression implements Callable<Integer> {
         return centered.div(std).detach();
     }
 
-    static Fit binary(Csv.Labeled data) {
+    static Fit binary(Csv.Table data) {
         Tensor x = standardize(data.features());
         int n = x.rows();
         int d = x.cols();
@@ -96,7 +97,7 @@ final class LogisticRegression implements Callable<Integer> {
         return f;
     }
 
-    static Fit multinomial(Csv.Labeled data) {
+    static Fit multinomial(Csv.Table data) {
         Tensor x = standardize(data.features());
         int n = x.rows();
         int d = x.cols();

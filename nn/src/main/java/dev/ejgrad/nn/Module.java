@@ -14,6 +14,16 @@ import java.util.Objects;
  * <p>Subclasses register their parameters, buffers and sub-modules in their constructors with
  * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule}; names are joined with dots as
  * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's.
+ *
+ * <p>Threads (serving): a trained model's {@link #forward} under {@link dev.ejgrad.core.NoGrad} may be called from
+ * many threads at once, each thread opening its own scope (grad mode is per thread), and every call gives the values
+ * one thread would, bit for bit. Such a forward only reads the parameters and builds no graph; the kernels keep
+ * their scratch buffers per thread and share one pool for large products, and each value is summed in an order that
+ * depends neither on the thread count nor on other callers ({@code ConcurrentInferenceTest} checks 8 threads against
+ * one). A module whose forward changes its own state (a training-mode batch norm's running statistics) is not
+ * shareable this way: call {@link #eval()} first. Everything else must not overlap with any other use of the same
+ * module: a forward with grad on (the graphs would share the parameters' gradients), {@code backward}, optimizer
+ * steps, {@link #loadStateDict}, {@link #train()} and {@link #eval()}.
  */
 public abstract class Module {
 

@@ -31,24 +31,33 @@ import java.util.Objects;
  *
  * <p>Layout: an 8-byte little-endian header length, a JSON header mapping each name to
  * {@code {"dtype":"F64","shape":[...],"data_offsets":[begin,end]}}, then the little-endian values. ejgrad writes
- * {@code F64} only, shape {@code [rows, cols]}, except a {@code 1 x C} tensor named {@code bias} (or ending in
- * {@code .bias}), which is written as PyTorch's 1-D {@code [C]} so a saved model loads straight into a
- * {@code torch.nn.Linear}. On reading, {@code [C]} becomes {@code 1 x C} and {@code []} becomes 1x1.
+ * {@code F64} (the default, bit for bit) or {@code F32} (PyTorch's default dtype; see {@link DType}), shape
+ * {@code [rows, cols]}, except a {@code 1 x C} tensor named {@code bias} (or ending in {@code .bias}), which is
+ * written as PyTorch's 1-D {@code [C]} so a saved model loads straight into a {@code torch.nn.Linear}. On reading,
+ * {@code [C]} becomes {@code 1 x C} and {@code []} becomes 1x1.
  *
  * <pre>{@code
  * SafeTensors.save(model.stateDict(), Path.of("mlp.safetensors"));
  * model.loadStateDict(SafeTensors.load(Path.of("mlp.safetensors")));
+ * // what torch.save_file(model.state_dict(), ...) writes from a float32 model loads the same way:
+ * model.loadStateDict(SafeTensors.load(Path.of("trained_in_pytorch.safetensors")));
  * }</pre>
+ *
+ * <p>Reading takes {@code F64}, {@code F32}, {@code F16} and {@code BF16} tensors, each widened exactly to
+ * {@code double} (every value of the three narrower formats is a {@code double}): normal numbers, subnormals, ±0.0
+ * (the sign kept), ±infinity, and NaN (as a NaN). The file may mix dtypes, as PyTorch's mixed-precision state dicts
+ * do. Other dtypes (integers, booleans, F8) are rejected with the tensor's name.
  *
  * <p>Saving writes a temporary file in the target's directory and moves it over the target atomically, so a failed or
  * interrupted save leaves the previous file as it was: a JVM killed mid-save leaves the old file whole (and may leave
  * its temporary file, named {@code .<file>.<random>.tmp}, behind).
  *
- * <p>Values are stored and loaded bit for bit: NaN (with its payload), infinities and -0.0 come back as they were
+ * <p>F64 values are stored and loaded bit for bit: NaN (with its payload), infinities and -0.0 come back as they were
  * saved. Loading does not reject them; run under {@link dev.ejgrad.core.Anomaly#detect()} to stop at the first op
- * they make non-finite. Loading checks the whole header (dtypes, shapes, offsets,
- * sizes) against the file before reading any values, and rejects a bad file with an {@link IOException} naming the
- * file and the problem.
+ * they make non-finite. Loading checks the whole header (dtypes, shapes, offsets, sizes) against the file before
+ * reading any values, and rejects a file whose bytes do not match its header (a dtype and shape that need another
+ * number of bytes, gaps, overlaps, truncation, a malformed header) with an {@link IllegalArgumentException} naming
+ * the file and the problem; an {@link IOException} means the file system failed (a missing or unreadable file).
  */
 public final class SafeTensors {
 
@@ -60,8 +69,24 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
+    /** The floating-point formats {@link #save(Map, Path, DType)} writes, by their safetensors names. */
+    public enum DType {
+        /** IEEE binary64, ejgrad's own: values saved bit for bit. */
+        F64(8),
+        /** IEEE binary32, PyTorch's default dtype: each value rounded to the nearest float (ties to even), as
+         * {@code tensor.float()}; beyond the float range to ±infinity, below it through the subnormals to ±0.0. */
+        F32(4);
+
+        private final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
     /**
-     * Writes tensors to a file, replacing it atomically.
+     * Writes tensors to a file as {@code F64}, bit for bit, replacing it atomically; the same as
+     * {@code save(tensors, file, DType.F64)}.
      *
      * @param tensors name to tensor, written in this order; not modified
      * @param file the target; its directory must exist
@@ -70,8 +95,25 @@ public final class SafeTensors {
      *     left intact)
      */
     public static void save(Map<String, Tensor> tensors, Path file) throws IOException {
+        save(tensors, file, DType.F64);
+    }
+
+    /**
+     * Writes tensors to a file in the given dtype, replacing it atomically: {@code F32} is what PyTorch's
+     * {@code model.state_dict()} holds by default, so {@code safetensors.torch.load_file} gives float32 tensors, as
+     * {@code {k: v.float() for k, v in state.items()}} would.
+     *
+     * @param tensors name to tensor, written in this order; not modified
+     * @param file the target; its directory must exist
+     * @param dtype the stored format: {@code F64} exactly, {@code F32} rounded to nearest (see {@link DType#F32})
+     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, or a tensor is null
+     * @throws IOException if the file cannot be written, naming it and the reason (the previous file, if any, is
+     *     left intact)
+     */
+    public static void save(Map<String, Tensor> tensors, Path file, DType dtype) throws IOException {
         Objects.requireNonNull(tensors, "tensors");
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(dtype, "dtype");
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey() == null || e.getKey().isEmpty() || "__metadata__".equals(e.getKey())) {
                 throw new IllegalArgumentException("save: invalid tensor name '" + e.getKey() + "'");
@@ -80,17 +122,18 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("save: tensor '" + e.getKey() + "' is null");
             }
         }
-        byte[] header = header(tensors);
+        byte[] header = header(tensors, dtype);
         Path target = file.toAbsolutePath();
         try {
-            writeAtomically(tensors, header, target);
+            writeAtomically(tensors, header, target, dtype);
         } catch (IOException e) {
             throw new IOException("could not save " + target + " (" + e + "); the previous file, if any, is unchanged",
                     e);
         }
     }
 
-    private static void writeAtomically(Map<String, Tensor> tensors, byte[] header, Path target) throws IOException {
+    private static void writeAtomically(Map<String, Tensor> tensors, byte[] header, Path target, DType dtype)
+            throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
             keepPermissions(target, tmp);
@@ -100,8 +143,16 @@ public final class SafeTensors {
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Tensor t : tensors.values()) {
                     double[] v = t.toMatrix().data;
-                    ByteBuffer buf = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-                    buf.asDoubleBuffer().put(v);
+                    ByteBuffer buf = ByteBuffer.allocate(v.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+                    if (dtype == DType.F64) {
+                        buf.asDoubleBuffer().put(v);
+                    } else {
+                        // Java's double-to-float conversion is IEEE round-to-nearest-even, as tensor.float()
+                        for (double x : v) {
+                            buf.putFloat((float) x);
+                        }
+                        buf.flip();
+                    }
                     writeFully(ch, buf);
                 }
                 ch.force(true);
@@ -136,16 +187,16 @@ public final class SafeTensors {
         }
     }
 
-    private static byte[] header(Map<String, Tensor> tensors) throws IOException {
+    private static byte[] header(Map<String, Tensor> tensors, DType dtype) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             long offset = 0;
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor t = e.getValue();
-                long size = (long) t.numel() * 8;
+                long size = (long) t.numel() * dtype.bytes;
                 g.writeObjectFieldStart(e.getKey());
-                g.writeStringField("dtype", "F64");
+                g.writeStringField("dtype", dtype.name());
                 g.writeArrayFieldStart("shape");
                 if (!isBias(e.getKey(), t)) {
                     g.writeNumber(t.rows());
@@ -174,12 +225,16 @@ public final class SafeTensors {
     }
 
     /**
-     * Reads every tensor of a file.
+     * Reads every tensor of a file, widening F32, F16 and BF16 values exactly to {@code double}.
      *
-     * @param file a safetensors file with F64 tensors of at most two dimensions
-     * @return name to tensor (leaves that do not require grad), in the order of their values in the file
-     * @throws IOException if the file cannot be read, or is truncated, corrupt or not of this form (the message
-     *     names the file and the problem)
+     * @param file a safetensors file with F64, F32, F16 or BF16 tensors of at most two dimensions
+     * @return name to tensor (leaves that do not require grad), in the order of their values in the file; a 1-D
+     *     shape {@code [n]} as {@code 1 x n}, a 0-D one as 1x1
+     * @throws IllegalArgumentException if the file's bytes are not a safetensors file of this form: a dtype ejgrad
+     *     does not read, a shape of more than two dimensions, data offsets that do not match the dtype and shape,
+     *     gaps or overlaps, a truncated file, a malformed header (the message names the file, the tensor and the
+     *     problem)
+     * @throws IOException if the file system fails: the file is missing or cannot be read
      */
     public static Map<String, Tensor> load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -205,9 +260,7 @@ public final class SafeTensors {
             for (Entry e : entries) {
                 ByteBuffer values = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, values, 8 + headerSize + e.begin, file);
-                double[] v = new double[e.rows * e.cols];
-                values.flip().asDoubleBuffer().get(v);
-                out.put(e.name, Tensor.of(e.rows, e.cols, v));
+                out.put(e.name, Tensor.of(e.rows, e.cols, e.format.widen(values.flip(), e.rows * e.cols)));
             }
             return out;
         }
@@ -224,9 +277,91 @@ public final class SafeTensors {
         }
     }
 
+    /** The dtypes {@link #load} reads, each with its exact widening to {@code double}. */
+    enum Format {
+        F64(8) {
+            @Override
+            double[] widen(ByteBuffer b, int n) {
+                double[] v = new double[n];
+                b.asDoubleBuffer().get(v);
+                return v;
+            }
+        },
+        F32(4) {
+            @Override
+            double[] widen(ByteBuffer b, int n) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = b.getFloat();   // float to double is exact, subnormals and signs included
+                }
+                return v;
+            }
+        },
+        BF16(2) {
+            @Override
+            double[] widen(ByteBuffer b, int n) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    // bfloat16 is the upper half of a binary32
+                    v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+                }
+                return v;
+            }
+        },
+        F16(2) {
+            @Override
+            double[] widen(ByteBuffer b, int n) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = halfToDouble(b.getShort() & 0xffff);
+                }
+                return v;
+            }
+        };
+
+        final int bytes;
+
+        Format(int bytes) {
+            this.bytes = bytes;
+        }
+
+        /** The {@code n} values at the buffer's position, little-endian. */
+        abstract double[] widen(ByteBuffer values, int n);
+
+        static Format of(String dtype) {
+            for (Format f : values()) {
+                if (f.name().equals(dtype)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * An IEEE binary16 value (1 sign bit, 5 exponent bits of bias 15, 10 fraction bits) as the {@code double} it is.
+     *
+     * @param bits the 16 bits, in the low half
+     * @return the value, exactly
+     */
+    static double halfToDouble(int bits) {
+        int exponent = (bits >>> 10) & 0x1f;
+        int fraction = bits & 0x3ff;
+        double magnitude;
+        if (exponent == 0) {
+            magnitude = fraction * 0x1p-24;   // zero or subnormal: fraction · 2^-24
+        } else if (exponent == 0x1f) {
+            magnitude = fraction == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+        } else {
+            magnitude = Math.scalb((double) (0x400 | fraction), exponent - 25);
+        }
+        return (bits & 0x8000) != 0 ? -magnitude : magnitude;
+    }
+
     private static final class Entry {
         String name;
         String dtype;
+        Format format;
         List<Long> shape = new ArrayList<>();
         long begin = -1;
         long end = -1;
@@ -300,9 +435,10 @@ public final class SafeTensors {
     }
 
     private static Entry check(Path file, Entry e) throws IOException {
-        if (!"F64".equals(e.dtype)) {
-            throw bad(file, "tensor '" + e.name + "' has dtype " + e.dtype + "; ejgrad reads F64 only (in PyTorch, "
-                    + "save model.double().state_dict())");
+        e.format = Format.of(e.dtype);
+        if (e.format == null) {
+            throw bad(file, "tensor '" + e.name + "' has dtype " + e.dtype + "; ejgrad reads F64, F32, F16 and BF16 "
+                    + "(in PyTorch, save {k: v.float() for k, v in model.state_dict().items()})");
         }
         if (e.begin < 0 || e.end < 0) {
             throw bad(file, "tensor '" + e.name + "' has no data_offsets");
@@ -313,12 +449,14 @@ public final class SafeTensors {
         }
         long rows = e.shape.size() == 2 ? e.shape.get(0) : 1;
         long cols = e.shape.isEmpty() ? 1 : e.shape.get(e.shape.size() - 1);
-        if (rows * cols > Integer.MAX_VALUE / 8 || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
+        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || rows * cols > Integer.MAX_VALUE / 8) {
             throw bad(file, "tensor '" + e.name + "' of shape " + e.shape + " is too large");
         }
-        if (e.end - e.begin != rows * cols * 8) {
-            throw bad(file, "tensor '" + e.name + "' of shape " + e.shape + " needs " + rows * cols * 8
-                    + " bytes but its data_offsets [" + e.begin + ", " + e.end + "] span " + (e.end - e.begin));
+        long bytes = rows * cols * e.format.bytes;
+        if (e.end - e.begin != bytes) {
+            throw bad(file, "tensor '" + e.name + "' of dtype " + e.dtype + " and shape " + e.shape + " needs "
+                    + bytes + " bytes but its data_offsets [" + e.begin + ", " + e.end + "] span "
+                    + (e.end - e.begin));
         }
         e.rows = (int) rows;
         e.cols = (int) cols;
@@ -341,7 +479,8 @@ public final class SafeTensors {
         }
     }
 
-    private static IOException bad(Path file, String problem) {
-        return new IOException("not a readable safetensors file: " + file + ": " + problem);
+    /** A file whose bytes are not what its header says: bad input, not a failure of the file system. */
+    private static IllegalArgumentException bad(Path file, String problem) {
+        return new IllegalArgumentException("not a readable safetensors file: " + file + ": " + problem);
     }
 }

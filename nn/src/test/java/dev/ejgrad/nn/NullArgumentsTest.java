@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ejgrad.core.Anomaly;
+import dev.ejgrad.data.Batch;
+import dev.ejgrad.data.Csv;
+import dev.ejgrad.data.DataLoader;
+import dev.ejgrad.data.TensorDataset;
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.GradCheck;
 import dev.ejgrad.core.Derivatives;
@@ -69,7 +73,9 @@ class NullArgumentsTest {
         CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class,
         Embedding.class, RNNCell.class, GRUCell.class, LSTMCell.class,
         Dropout.class, LayerNorm.class, BatchNorm1d.class, GELU.class, LeakyReLU.class, ELU.class, SiLU.class,
-        Softplus.class, Hardtanh.class, Init.class};
+        Softplus.class, Hardtanh.class, Init.class,
+
+        TensorDataset.class, DataLoader.class, Batch.class, Csv.class, Csv.Table.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -127,6 +133,16 @@ class NullArgumentsTest {
             return Init.FanMode.FAN_OUT;
         } else if (type == Init.Nonlinearity.class) {
             return Init.Nonlinearity.LEAKY_RELU;
+        } else if (type == SafeTensors.DType.class) {
+            return SafeTensors.DType.F64;
+        } else if (type == TensorDataset.class) {
+            return new TensorDataset(Tensor.ones(2, 2), new int[] {0, 1});
+        } else if (type == Csv.Header.class) {
+            return Csv.Header.NAMES;
+        } else if (type == java.io.Reader.class) {
+            return new java.io.StringReader("a,y\n1,0\n");
+        } else if (type == java.io.InputStream.class) {
+            return new java.io.ByteArrayInputStream("a,y\n1,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -146,6 +162,16 @@ class NullArgumentsTest {
             return new Sequential(new Linear(2, 2, true, new Random(0)));
         } else if (c == Softmax.class || c == LogSoftmax.class) {
             return c.getConstructor(int.class).newInstance(1);
+        } else if (c == TensorDataset.class) {
+            return valid(TensorDataset.class);
+        } else if (c == DataLoader.class) {
+            return new DataLoader((TensorDataset) valid(TensorDataset.class), 1);
+        } else if (c == Csv.class) {
+            return Csv.reader();
+        } else if (c == Batch.class) {
+            return new Batch(Tensor.ones(1, 1), new int[] {0}, null);
+        } else if (c == Csv.Table.class) {
+            return new Csv.Table(Tensor.ones(1, 1), new int[] {0}, List.of("x"), List.of("a"));
         } else if (c == Dropout.class) {
             return new Dropout(0.5, new Random(0));
         } else if (c == LayerNorm.class || c == BatchNorm1d.class) {
@@ -179,14 +205,18 @@ class NullArgumentsTest {
 
     /**
      * Parameters documented to take null: the bias of a linear layer without one; grad's seed for a 1x1 output; an
-     * attention mask (no mask).
+     * attention mask (no mask); the labels or targets a batch does not have; {@code equals} (a record's, by Object's
+     * contract).
      */
     private static boolean nullable(Executable e, Parameter p) {
         return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class)
                 && p.getName().equals("bias")
                 || (e.getDeclaringClass() == Functional.class || e.getDeclaringClass() == MultiheadAttention.class)
                 && p.getName().equals("attnMask")
-                || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput");
+                || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput")
+                || e.getName().equals("equals")
+                || e.getDeclaringClass() == Batch.class && (p.getName().equals("labels")
+                        || p.getName().equals("targets"));
     }
 
     @Test
@@ -196,7 +226,8 @@ class NullArgumentsTest {
         for (Class<?> c : API) {
             List<Executable> all = new ArrayList<>(List.of(c.getConstructors()));
             for (Method m : c.getMethods()) {
-                if (m.getDeclaringClass() != Object.class) {
+                // the JDK's own defaults (Object's, Iterable.forEach) are not ejgrad's to check
+                if (!m.getDeclaringClass().getName().startsWith("java.")) {
                     all.add(m);
                 }
             }

@@ -107,7 +107,7 @@ class SafeTensorsTest {
     private String rejection(byte[] content) throws IOException {
         Path f = dir.resolve("bad.safetensors");
         Files.write(f, content);
-        IOException e = assertThrows(IOException.class, () -> SafeTensors.load(f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.load(f));
         assertTrue(e.getMessage().startsWith("not a readable safetensors file: " + f), e.getMessage());
         return e.getMessage();
     }
@@ -123,11 +123,69 @@ class SafeTensorsTest {
         ByteBuffer.wrap(hugeHeader).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40);
         assertTrue(rejection(hugeHeader).contains("does not fit"));
         assertTrue(rejection(file("{\"w\":{\"dtype\":\"F64\",", 1, 2)).contains("not valid JSON"));
-        assertTrue(rejection(file(ok.replace("F64", "F32"), 1, 2)).contains("dtype F32"));
+        assertTrue(rejection(file(ok.replace("F64", "I64"), 1, 2)).contains("'w' has dtype I64"));
         assertTrue(rejection(file(ok.replace("[1,2]", "[1,3]"), 1, 2)).contains("needs 24 bytes"));
+        // the same 16 bytes read as narrower dtypes: the shape no longer matches them
+        assertTrue(rejection(file(ok.replace("F64", "F32"), 1, 2)).contains("dtype F32 and shape [1, 2] needs 8 bytes"));
+        assertTrue(rejection(file(ok.replace("F64", "F16"), 1, 2)).contains("dtype F16 and shape [1, 2] needs 4 bytes"));
+        assertTrue(rejection(file(ok.replace("F64", "BF16"), 1, 2)).contains("dtype BF16 and shape [1, 2] needs 4"));
         assertTrue(rejection(file(ok.replace("[1,2]", "[1,1,2]"), 1, 2)).contains("3 dimensions"));
         assertTrue(rejection(file(ok.replace("[0,16]", "[8,24]"), 1, 2)).contains("starts at byte 8"));
         assertTrue(rejection(file(ok.replace("[0,16]", "[-1,16]"), 1, 2)).contains("non-negative"));
+    }
+
+    @Test
+    void aMissingFileIsAnIOException() {
+        Path missing = dir.resolve("missing.safetensors");
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.load(missing));
+        assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
+    }
+
+    @Test
+    void everyHalfWidensToItsValue() {
+        // the finite positive halves, in bit order, are strictly increasing, with steps of 2^-24 in the first two
+        // binades and doubling each binade after; the sign bit only negates
+        double previous = -1;
+        for (int bits = 0; bits < 0x7c00; bits++) {
+            double v = SafeTensors.halfToDouble(bits);
+            int binade = Math.max(0, ((bits - 1) >>> 10) - 1);
+            if (bits > 0) {
+                assertEquals(Math.scalb(1.0, binade - 24), v - previous, "step below 0x" + Integer.toHexString(bits));
+            }
+            assertEquals(Double.doubleToRawLongBits(-v), Double.doubleToRawLongBits(SafeTensors.halfToDouble(
+                    bits | 0x8000)));
+            previous = v;
+        }
+        assertEquals(65504.0, SafeTensors.halfToDouble(0x7bff));
+        assertEquals(Double.POSITIVE_INFINITY, SafeTensors.halfToDouble(0x7c00));
+        assertEquals(Double.NEGATIVE_INFINITY, SafeTensors.halfToDouble(0xfc00));
+        for (int f = 1; f < 0x400; f++) {
+            assertTrue(Double.isNaN(SafeTensors.halfToDouble(0x7c00 | f)));
+        }
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(SafeTensors.halfToDouble(0x8000)));
+    }
+
+    @Test
+    void anF32SaveIsAtomicAndNamesItsDtype() throws IOException {
+        Path f = dir.resolve("f32.safetensors");
+        SafeTensors.save(mlp(1).stateDict(), f, SafeTensors.DType.F32);
+        byte[] bytes = Files.readAllBytes(f);
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[4,5],\"data_offsets\":[0,80]}"),
+                header);
+        assertTrue(header.contains("\"0.bias\":{\"dtype\":\"F32\",\"shape\":[4]"), header);
+        Map<String, Tensor> back = SafeTensors.load(f);
+        mlp(1).stateDict().forEach((k, t) -> {
+            double[] a = t.toMatrix().data;
+            double[] b = back.get(k).toMatrix().data;
+            for (int i = 0; i < a.length; i++) {
+                assertEquals((double) (float) a[i], b[i], k);
+            }
+        });
+        Map<String, Tensor> failing = new FailingMap(mlp(2).stateDict());
+        assertThrows(IllegalStateException.class, () -> SafeTensors.save(failing, f, SafeTensors.DType.F32));
+        assertArrayEquals(bytes, Files.readAllBytes(f), "a failed F32 save leaves the previous file");
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** The IDX, CSV and ARFF readers on small files, well formed and malformed. */
+/** The IDX and ARFF readers on small files, well formed and malformed; the shipped CSV files. */
 class ReadersTest {
 
     private static byte[] idxImages(int count, int rows, int cols, int pixelBytes) {
@@ -80,31 +80,17 @@ class ReadersTest {
         assertTrue(idxError(idxImages(-5, 2, 2, 0), false).contains("implausible dimensions -5"));
     }
 
-    private static Csv.Labeled csv(String text) throws IOException {
-        return Csv.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t.csv");
-    }
-
-    private static String csvError(String text) {
-        return assertThrows(DataFormatException.class, () -> csv(text)).getMessage();
-    }
-
     @Test
-    void sklearnCsv() throws IOException {
-        Csv.Labeled d = csv("2,3,a,b\n1,2,3,0\n4,5,6.5,1\n");
-        assertEquals(6.5, d.features().get(1, 2));
-        assertArrayEquals(new int[] {0, 1}, d.labels());
-        assertEquals(java.util.List.of("a", "b"), d.classes());
-    }
-
-    @Test
-    void malformedCsvNamesTheLine() {
-        assertEquals("t.csv, line 3: expected 4 fields (3 features and a label), got 3", csvError("2,3,a,b\n1,2,3,0\n4,5,1\n"));
-        assertEquals("t.csv, line 2: field 2 'x' is not a number", csvError("1,3,a,b\n1,x,3,0\n"));
-        assertEquals("t.csv, line 2: label 2 is not one of the 2 classes", csvError("1,3,a,b\n1,2,3,2\n"));
-        assertEquals("t.csv, line 2: the header declares 3 rows but the file has 1", csvError("3,3,a,b\n1,2,3,0\n"));
-        assertEquals("t.csv, line 3: more rows than the 1 the header declares", csvError("1,3,a,b\n1,2,3,0\n1,2,3,0\n"));
-        assertTrue(csvError("").contains("line 1: empty file"));
-        assertTrue(csvError("x,3,a,b\n").contains("line 1: row count 'x' is not an integer"));
+    void theShippedCsvFilesReadWithTheLibrarysReader() throws IOException {
+        dev.ejgrad.data.Csv.Table iris = Embedded.csv("iris/iris.csv");
+        assertEquals("150x4", iris.features().rows() + "x" + iris.features().cols());
+        assertEquals(java.util.List.of("setosa", "versicolor", "virginica"), iris.classes());
+        assertEquals(5.1, iris.features().get(0, 0));
+        dev.ejgrad.data.Csv.Table cancer = Embedded.csv("breast-cancer/breast_cancer.csv");
+        assertEquals("569x30", cancer.features().rows() + "x" + cancer.features().cols());
+        assertEquals(212, Arrays.stream(cancer.labels()).filter(l -> l == 0).count(), "malignant");
+        IOException e = assertThrows(IOException.class, () -> Embedded.csv("no/such.csv"));
+        assertTrue(e.getMessage().contains("no/such.csv"), e.getMessage());
     }
 
     private static final String ARFF = "@relation t\n% a comment\n@attribute f1 numeric\n@attribute f2 real\n"
