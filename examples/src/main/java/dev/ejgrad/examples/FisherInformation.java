@@ -3,7 +3,8 @@ package dev.ejgrad.examples;
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Derivatives;
 import dev.ejgrad.core.Tensor;
-import dev.ejgrad.examples.data.Csv;
+import dev.ejgrad.data.Csv;
+import dev.ejgrad.examples.data.Embedded;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import java.io.IOException;
@@ -66,17 +67,17 @@ final class FisherInformation implements Callable<Integer> {
 
     static Result compute() throws IOException {
         Result r = new Result();
-        r.binary = binary(Csv.embedded("breast-cancer/breast_cancer.csv"));
-        r.softmax = softmax(Csv.embedded("iris/iris.csv"));
+        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
+        r.softmax = softmax(Embedded.csv("iris/iris.csv"));
         return r;
     }
 
     /** The features standardised, with a column of ones for the bias. */
-    private static Tensor design(Csv.Labeled data) {
+    private static Tensor design(Csv.Table data) {
         return Tensor.from(LogisticRegression.withOnes(LogisticRegression.standardize(data.features())));
     }
 
-    static Binary binary(Csv.Labeled data) {
+    static Binary binary(Csv.Table data) {
         Tensor a = design(data);
         int n = a.rows();
         int[] labels = data.labels();
@@ -114,7 +115,7 @@ final class FisherInformation implements Callable<Integer> {
         return b;
     }
 
-    static Softmax softmax(Csv.Labeled data) {
+    static Softmax softmax(Csv.Table data) {
         Tensor a = design(data);
         int n = a.rows();
         int m = a.cols();
