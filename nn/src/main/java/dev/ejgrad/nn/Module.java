@@ -305,6 +305,9 @@ public abstract class Module {
             parameters.forEach((name, p) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(name).append(' ')
                     .append(p.rows()).append('x').append(p.cols()));
             sb.append("  ").append(shapes).append(": ").append(count(parameters.values())).append(" parameters");
+            if (!children.isEmpty()) {
+                sb.append(", ").append(count(parameters())).append(" with its children");
+            }
         } else if (!children.isEmpty()) {
             sb.append("  ").append(count(parameters())).append(" parameters");
         }

@@ -171,4 +171,14 @@ class ModuleTest {
                 new Linear(256, 10, true, new Random(0)));
         assertTrue(mnist.toString().endsWith(")  203,530 parameters"), mnist.toString());
     }
+
+    @Test
+    void aModuleWithParametersAndChildrenCountsBoth() {
+        String s = new MultiheadAttention(4, 2, new Random(0)).toString();
+        // in_proj 3E x E + 3E = 60 of its own, out_proj E x E + E = 20: 80 in all
+        assertTrue(s.endsWith("in_proj_weight 12x4, in_proj_bias 1x12: 60 parameters, 80 with its children"), s);
+        assertTrue(s.contains("(out_proj): Linear(in_features=4, out_features=4, bias=true)"), s);
+        String bn = new Sequential(new Linear(3, 2, true, new Random(0)), new BatchNorm1d(2)).toString();
+        assertTrue(bn.contains("BatchNorm1d("), bn);
+    }
 }
