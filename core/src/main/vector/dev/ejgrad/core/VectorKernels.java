@@ -35,8 +35,88 @@ final class VectorKernels implements Kernels {
 
     private final Workers workers;
 
+    /**
+     * Whether the vector micro-kernel is compiled, after {@link #warmUp()}: until then products run on its scalar
+     * twin, which gives the same bits, so this flag (set by another thread, at a moment that depends on timing)
+     * changes only the speed.
+     */
+    private volatile boolean warm;
+
+    /** Which micro-kernel the products run on. */
+    enum Mode {
+        /** The scalar twin until a background thread has warmed the vector kernel up, then the vector kernel. */
+        WARM_UP,
+        /** The vector kernel from the first product. */
+        VECTOR,
+        /** The scalar twin always (for tests). */
+        SCALAR
+    }
+
+    /** Kernels that warm the vector GEMM up on a background thread and run on its scalar twin until then. */
     VectorKernels(Workers workers) {
+        this(workers, Mode.valueOf(System.getProperty("ejgrad.kernelmode", "WARM_UP")));
+    }
+
+    VectorKernels(Workers workers, Mode mode) {
         this.workers = workers;
+        warm = mode == Mode.VECTOR;
+        if (mode == Mode.WARM_UP) {
+            Thread t = new Thread(Workers.GROUP, this::warmUp, "ejgrad-warmup");
+            t.setDaemon(true);
+            t.setContextClassLoader(null);
+            t.start();
+        }
+    }
+
+    /** Whether products run on the vector micro-kernel yet. */
+    boolean warm() {
+        return warm;
+    }
+
+    /** The longest the warm-up tries before it leaves the products on the scalar twin for good. */
+    private static final long WARM_UP_LIMIT_NANOS = 60_000_000_000L;
+
+    /**
+     * Runs every path of the vector GEMM (the three transposes, full and edge tiles, first and later blocks of k, more
+     * than one block of rows) on small products, so that C2 compiles it once with complete profiles, until a product
+     * on it runs clearly faster than on the scalar twin three times in a row; then switches the products to it. If
+     * that never happens (no C2, say) the products stay on the scalar twin.
+     */
+    void warmUp() {
+        long t0 = System.nanoTime();
+        int[][] shapes = {{2 * MR + 1, 2 * NR + 3, 4}, {2 * MR + 1, 2 * NR + 3, KC + 4}, {MC + MR + 1, NR + 1, 2}};
+        double[] a = new double[(MC + MR + 1) * (KC + 4)];
+        double[] b = new double[(2 * NR + 3) * (KC + 4)];
+        double[] c = new double[(MC + MR + 1) * (2 * NR + 3)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) - 3;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (i % 5) - 2;
+        }
+        int good = 0;
+        int rounds = 0;
+        while (good < 3 && System.nanoTime() - t0 < WARM_UP_LIMIT_NANOS) {
+            for (int r = 0; r < 64; r++) {
+                int[] s = shapes[r % 16 == 0 ? 1 : r % 16 == 1 ? 2 : 0];
+                for (int t = 0; t < 3; t++) {
+                    gemmColumns(t == 1, t == 2, s[0], s[1], s[2], a, b, c, 0, s[1], true);
+                }
+            }
+            rounds++;
+            // a product of the reference step's kind, on both kernels
+            long v0 = System.nanoTime();
+            gemmColumns(false, true, 4 * MR, 2 * NR, KC, a, b, c, 0, 2 * NR, true);
+            long v1 = System.nanoTime();
+            gemmColumns(false, true, 4 * MR, 2 * NR, KC, a, b, c, 0, 2 * NR, false);
+            long v2 = System.nanoTime();
+            good = 2 * (v1 - v0) < v2 - v1 ? good + 1 : 0;
+        }
+        warm = good >= 3;
+        if (Boolean.getBoolean("ejgrad.warmup.log")) {
+            System.err.printf("ejgrad warm-up: %s after %d rounds, %.1f ms%n", warm ? "vector" : "scalar", rounds,
+                    (System.nanoTime() - t0) / 1e6);
+        }
     }
 
     static String describe() {
@@ -67,9 +147,10 @@ final class VectorKernels implements Kernels {
             Arrays.fill(c, 0, m * n, 0.0);
             return;
         }
+        boolean vector = warm;
         int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Math.min(workers.threads(), (n + NR - 1) / NR);
         if (threads <= 1) {
-            gemmColumns(ta, tb, m, n, k, a, b, c, 0, n);
+            gemmColumns(ta, tb, m, n, k, a, b, c, 0, n, vector);
             return;
         }
         int vectors = (n + L - 1) / L;
@@ -78,14 +159,17 @@ final class VectorKernels implements Kernels {
             int from = Math.min(n, vectors * t / threads * L);
             int to = Math.min(n, vectors * (t + 1) / threads * L);
             if (from < to) {
-                gemmColumns(ta, tb, m, n, k, a, b, c, from, to);
+                gemmColumns(ta, tb, m, n, k, a, b, c, from, to, vector);
             }
         });
     }
 
-    /** The columns {@code [j0, j1)} of C. */
+    /**
+     * The columns {@code [j0, j1)} of C, on the vector micro-kernel or (while that one is not yet compiled) on its
+     * scalar twin, which sums every element in the same order and gives the same bits.
+     */
     private static void gemmColumns(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b, double[] c,
-            int j0, int j1) {
+            int j0, int j1, boolean vector) {
         int width = j1 - j0;
         int panelsN = (width + NR - 1) / NR;
         double[][] scratch = SCRATCH.get();
@@ -115,7 +199,14 @@ final class VectorKernels implements Kernels {
                         int mr = Math.min(MR, mc - ip);
                         int ci = (ic + ip) * n + j;
                         int bo = jp * NR * kc;
-                        if (ta) {
+                        if (!vector) {
+                            if (ta) {
+                                ScalarGemm.micro(kc, ap, ip * kc, 1, MR, bp, bo, NR, c, ci, n, mr, nr, tile, pc == 0);
+                            } else {
+                                ScalarGemm.micro(kc, a, (ic + ip) * k + pc, k, 1, bp, bo, NR, c, ci, n, mr, nr, tile,
+                                        pc == 0);
+                            }
+                        } else if (ta) {
                             int o = ip * kc;
                             micro(kc, ap, o, o + 1, o + 2, o + 3, MR, bp, bo, c, ci, n, mr, nr, tile, pc == 0);
                         } else {

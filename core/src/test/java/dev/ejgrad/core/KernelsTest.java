@@ -103,8 +103,8 @@ class KernelsTest {
             assertTrue(KernelSelection.describe().startsWith("plain Java"));
             return;   // the plain-Java path is single-threaded
         }
-        VectorKernels one = new VectorKernels(new Workers(1));
-        VectorKernels two = new VectorKernels(new Workers(2));
+        VectorKernels one = new VectorKernels(new Workers(1), VectorKernels.Mode.VECTOR);
+        VectorKernels two = new VectorKernels(new Workers(2), VectorKernels.Mode.VECTOR);
         DMatrixRMaj a = random(256, 784, 5);
         DMatrixRMaj b = random(784, 300, 6);
         DMatrixRMaj c1 = new DMatrixRMaj(256, 300);
@@ -112,6 +112,52 @@ class KernelsTest {
         one.mult(a, b, c1);
         two.mult(a, b, c2);
         assertArrayEquals(c1.data, c2.data, 0.0);
+    }
+
+    private static void assertSameBits(DMatrixRMaj expected, DMatrixRMaj actual, String what) {
+        for (int i = 0; i < expected.data.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected.data[i]), Double.doubleToRawLongBits(actual.data[i]),
+                    what + " element " + i + ": " + expected.data[i] + " and " + actual.data[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{2} · {2}x{1}")
+    @MethodSource("shapes")
+    void theScalarTwinGivesTheVectorKernelsBitsExactly(int m, int n, int k) {
+        if (!(Kernels.get() instanceof VectorKernels)) {
+            return;   // no vector kernel to compare with
+        }
+        VectorKernels vector = new VectorKernels(new Workers(2), VectorKernels.Mode.VECTOR);
+        VectorKernels scalar = new VectorKernels(new Workers(2), VectorKernels.Mode.SCALAR);
+        DMatrixRMaj a = random(m, k, 7);
+        DMatrixRMaj b = random(k, n, 8);
+        DMatrixRMaj at = random(k, m, 9);
+        DMatrixRMaj bt = random(n, k, 10);
+        a.data[0] = -0.0;   // a product of -0 must come out as the vector kernel gives it
+        DMatrixRMaj c1 = new DMatrixRMaj(m, n);
+        DMatrixRMaj c2 = new DMatrixRMaj(m, n);
+        vector.mult(a, b, c1);
+        scalar.mult(a, b, c2);
+        assertSameBits(c1, c2, "a·b");
+        vector.multTransA(at, b, c1);
+        scalar.multTransA(at, b, c2);
+        assertSameBits(c1, c2, "aᵀ·b");
+        vector.multTransB(a, bt, c1);
+        scalar.multTransB(a, bt, c2);
+        assertSameBits(c1, c2, "a·bᵀ");
+    }
+
+    @Test
+    void theWarmUpSwitchesToTheVectorKernel() throws InterruptedException {
+        if (!(Kernels.get() instanceof VectorKernels)) {
+            return;
+        }
+        VectorKernels k = new VectorKernels(new Workers(1));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!k.warm() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(k.warm(), "warmed up within a minute");
     }
 
     @Test
