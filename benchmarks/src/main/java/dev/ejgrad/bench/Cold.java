@@ -98,8 +98,17 @@ public final class Cold {
         }
         boolean trace = Boolean.getBoolean("cold.trace");
         long t0 = System.nanoTime();
-        m.step();
+        int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+        long[] firstPhases = trace ? m.timedStep() : null;
+        if (!trace) {
+            m.step();
+        }
         long first = System.nanoTime() - t0;
+        if (trace) {
+            System.out.printf(Locale.ROOT, "first step: forward %.1f, backward %.1f, optimizer %.1f ms, cpu %.1f ms, %d"
+                    + " classes loaded%n", firstPhases[0] / 1e6, firstPhases[1] / 1e6, firstPhases[2] / 1e6,
+                    firstPhases[3] / 1e6, ManagementFactory.getClassLoadingMXBean().getLoadedClassCount() - classes);
+        }
         StringBuilder log = new StringBuilder();
         for (int i = 1; i < steps; i++) {
             if (trace) {
