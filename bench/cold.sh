@@ -7,6 +7,7 @@
 #   STEPS=300 THREADS=2 ROUNDS=5 bash bench/cold.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/cold.sh
 #   EJGRAD_ONLY=1 bash bench/cold.sh        # skip libtorch
+#   CURVE=20 bash bench/cold.sh             # then ejgrad's warm-up curve: steps/s against seconds since JVM start
 #
 # It builds the benchmarks jar (Maven profile `bench`) and torch-ref (in a temporary copy, since shared/ may be
 # read-only; its first build downloads ~112 MB of jars). Each line is one process: its wall time from outside
@@ -61,5 +62,10 @@ echo "== $STEPS steps, $THREADS thread(s), whole process, median of $ROUNDS: ejg
 if [ -z "${EJGRAD_ONLY:-}" ]; then
     l=$(median libtorch)
     echo "== libtorch $l ms; ejgrad / libtorch = $(awk -v e="$e" -v l="$l" 'BEGIN {printf "%.2f", e / l}')"
+fi
+if [ -n "${CURVE:-}" ]; then
+    echo "== ejgrad warm-up curve, $THREADS thread(s): seconds since JVM start, steps/s over the last 0.5 s"
+    "$JAVA" --add-modules jdk.incubator.vector -Dejgrad.threads="$THREADS" ${EJGRAD_JVM_ARGS:-} -cp "$JAR" \
+        dev.ejgrad.bench.Cold --curve "$CURVE" 2>/dev/null | tail -n +2 | paste -sd' ' | fold -s -w 110
 fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

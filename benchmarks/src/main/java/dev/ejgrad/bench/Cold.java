@@ -18,7 +18,8 @@ import java.util.Random;
  * torch-ref's format. The thread count is {@code -Dejgrad.threads=T}.
  *
  * <p>{@code --curve S} instead runs the step for {@code S} seconds and prints the warm-up curve: steps per second in
- * every 0.5 s window, against the seconds since the JVM started.
+ * every 0.5 s window, against the seconds since the JVM started. {@code -Dcold.trace=true} prints the first step's
+ * phases and, for a sample of the later steps, wall and thread CPU time per phase.
  */
 public final class Cold {
 
@@ -135,18 +136,18 @@ public final class Cold {
     }
 
     private static void curve(Mlp m, double seconds) {
-        System.out.println("seconds since JVM start, steps/s in the last 0.5 s");
+        System.out.println("seconds since JVM start:steps/s in the last 0.5 s");
         double start = sinceStart();
         long window = System.nanoTime();
         int count = 0;
-        System.out.printf(Locale.ROOT, "%.2f start%n", start);
+        System.out.printf(Locale.ROOT, "%.2f:start%n", start);
         while (true) {
             m.step();
             count++;
             long now = System.nanoTime();
             if (now - window >= 500_000_000L) {
                 double s = sinceStart();
-                System.out.printf(Locale.ROOT, "%.2f %.0f%n", s, count / ((now - window) / 1e9));
+                System.out.printf(Locale.ROOT, "%.1f:%.0f%n", s, count / ((now - window) / 1e9));
                 window = now;
                 count = 0;
                 if (s - start >= seconds) {
