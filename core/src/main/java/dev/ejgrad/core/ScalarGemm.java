@@ -82,18 +82,26 @@ final class ScalarGemm {
                 }
                 for (int jp = 0; jp < panels; jp++) {
                     int j = j0 + jp * NR;
-                    int nr = Math.min(NR, j1 - j);
-                    int bo = jp * NR * kc;
-                    for (int ip = 0; ip < mc; ip += MR) {
-                        int mr = Math.min(MR, mc - ip);
-                        int ci = (ic + ip) * n + j;
-                        if (ta) {
-                            micro(kc, ap, ip * kc, 1, MR, bp, bo, c, ci, n, mr, nr, acc, first);
-                        } else {
-                            micro(kc, a, (ic + ip) * k + pc, k, 1, bp, bo, c, ci, n, mr, nr, acc, first);
-                        }
-                    }
+                    panel(ta, n, k, a, ap, bp, jp * NR * kc, c, ic, mc, pc, kc, j, Math.min(NR, j1 - j), acc, first);
                 }
+            }
+        }
+    }
+
+    /**
+     * One panel of columns {@code [j, j+nr)} for the rows {@code [ic, ic+mc)}: a method of its own, called often and
+     * looping briefly, so that the JIT compiles it (and the tiles it calls) early instead of replacing a long-running
+     * loop of {@link #columns} on the stack.
+     */
+    private static void panel(boolean ta, int n, int k, double[] a, double[] ap, double[] bp, int bo, double[] c,
+            int ic, int mc, int pc, int kc, int j, int nr, double[] acc, boolean first) {
+        for (int ip = 0; ip < mc; ip += MR) {
+            int mr = Math.min(MR, mc - ip);
+            int ci = (ic + ip) * n + j;
+            if (ta) {
+                micro(kc, ap, ip * kc, 1, MR, bp, bo, c, ci, n, mr, nr, acc, first);
+            } else {
+                micro(kc, a, (ic + ip) * k + pc, k, 1, bp, bo, c, ci, n, mr, nr, acc, first);
             }
         }
     }
