@@ -25,15 +25,15 @@ echo "== libtorch (torch-ref bench)"
 cp -r "$TORCH_REF" "$OUT/torch-ref"
 chmod -R u+w "$OUT/torch-ref"
 (cd "$OUT/torch-ref" && mvn -q -B -ntp compile && mvn -q -B -ntp exec:java -Dexec.args="bench") > "$OUT/torch.txt" 2>&1
-grep -E '^\|' "$OUT/torch.txt"
+grep -E '^\||host 2T' "$OUT/torch.txt"
 
 jmh() { # name, threads, extra JMH args...
     local name=$1 threads=$2
     shift 2
     "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" "$name" -jvmArgsAppend "-Dejgrad.threads=$threads" \
-        -rf json -rff "$OUT/$name-$threads.json" "$@" > "$OUT/$name-$threads.log" 2>&1
+        -wi 12 -rf json -rff "$OUT/$name-$threads.json" "$@" > "$OUT/$name-$threads.log" 2>&1
 }
-echo "== ejgrad (JMH: 5 x 1 s warm-up, then 7 x 1 s iterations; medians)"
+echo "== ejgrad (JMH: 12 x 1 s warm-up, then 7 x 1 s iterations; medians)"
 for t in 1 2; do
     jmh TrainStepBenchmark "$t" -prof gc
     jmh GemmBenchmark "$t" -p shape=ABt:128:784:256,AtB:256:128:784,AB:512:512:512

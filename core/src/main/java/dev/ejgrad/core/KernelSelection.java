@@ -7,8 +7,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * Chooses the kernels once, when first needed: the Vector API kernels if the JVM was started with
- * {@code --add-modules jdk.incubator.vector} (and {@code ejgrad.kernels} is not {@code java}), else the plain-Java
- * ones.
+ * {@code --add-modules jdk.incubator.vector} (and {@code ejgrad.kernels} is not {@code java}), reached through
+ * {@link StagedKernels} (which loads them and logs the choice on its warm-up thread), else the plain-Java ones.
  *
  * <p>This is the only place ejgrad logs, once per JVM, through SLF4J: the Vector API choice at INFO, plain Java
  * chosen by {@code -Dejgrad.kernels=java} at INFO, and plain Java because the module is missing (matrix products
@@ -36,20 +36,8 @@ final class KernelSelection {
         boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         boolean wanted = !"java".equalsIgnoreCase(System.getProperty("ejgrad.kernels", ""));
         if (vectorModule && wanted) {
-            try {
-                Workers workers = new Workers(Workers.configured());
-                Kernels k = new VectorKernels(workers);
-                if (slf4jHasProvider()) {
-                    LoggerFactory.getLogger(KernelSelection.class).info("ejgrad kernels: {}, up to {} thread(s)",
-                            VectorKernels.describe(), workers.threads());
-                }
-                return k;
-            } catch (LinkageError e) {
-                fastPathOff("the Vector API failed to load: " + e,
-                        "ejgrad: the fast Vector API kernels failed to load (" + e + "), so matrix products run on "
-                        + "plain Java, about 6x slower; set -D" + NOTICE_PROPERTY + "=false to hide this line");
-                return JavaKernels.INSTANCE;
-            }
+            // the Vector API is loaded, and the choice logged, on the warm-up thread
+            return new StagedKernels(new Workers(Workers.configured()));
         }
         if (!wanted) {
             if (slf4jHasProvider()) {
@@ -100,6 +88,6 @@ final class KernelSelection {
 
     /** {@return a one-line description of the kernels in use} */
     static String describe() {
-        return KERNELS instanceof JavaKernels ? "plain Java" : VectorKernels.describe();
+        return KERNELS instanceof JavaKernels ? "plain Java" : StagedKernels.describe();
     }
 }

@@ -1,28 +1,64 @@
 package dev.ejgrad.core;
 
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * The threads large kernels may use: at most {@code Runtime.availableProcessors()}, capped by the system property
  * {@code ejgrad.threads}. The calling thread does one share of the work; the others wait for tasks in a queue
- * (parked, not spinning). Daemon threads, so they never keep a program alive.
+ * (parked, not spinning).
+ *
+ * <p>The pool never holds up the end of a program or of a container that owns its threads: its threads are daemons,
+ * they belong to a thread group of their own under the JVM's root group (not to the group of whichever thread first
+ * ran a product, which {@code exec:java} and application servers enumerate, interrupt and join at exit), they carry
+ * no context class loader, and an idle thread ends after two seconds (a new one starts with the next large
+ * product).
  */
 final class Workers {
 
+    /** How long an idle kernel thread waits for work before it ends, in milliseconds. */
+    static final long IDLE_MILLIS = 2000;
+
+    /** The group of every kernel thread, a child of the JVM's root group. */
+    static final ThreadGroup GROUP = new ThreadGroup(rootGroup(), "ejgrad");
+
+    private static final ThreadFactory FACTORY = r -> {
+        Thread t = new Thread(GROUP, r, "ejgrad-kernel");
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        return t;
+    };
+
     private final int threads;
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
 
     Workers(int threads) {
+        this(threads, IDLE_MILLIS);
+    }
+
+    /** With idle threads ending after {@code idleMillis}. */
+    Workers(int threads, long idleMillis) {
         this.threads = Math.max(1, threads);
-        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread t = new Thread(r, "ejgrad-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+        if (this.threads == 1) {
+            this.pool = null;
+        } else {
+            this.pool = new ThreadPoolExecutor(this.threads - 1, this.threads - 1, idleMillis, TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(), FACTORY);
+            this.pool.allowCoreThreadTimeOut(true);
+        }
+    }
+
+    private static ThreadGroup rootGroup() {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g.getParent() != null) {
+            g = g.getParent();
+        }
+        return g;
     }
 
     /** The thread count from {@code ejgrad.threads} (default: all processors), between 1 and the processor count. */

@@ -25,7 +25,7 @@ final class VectorKernels implements Kernels {
     private static final int L = S.length();
     private static final int MR = 4;
     private static final int NR = 3 * L;
-    private static final int KC = 128;
+    private static final int KC = ScalarGemm.KC;
     private static final int MC = 128;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 20;
@@ -37,6 +37,59 @@ final class VectorKernels implements Kernels {
 
     VectorKernels(Workers workers) {
         this.workers = workers;
+    }
+
+    /** The longest the warm-up tries before it leaves the products on the scalar twin for good. */
+    private static final long WARM_UP_LIMIT_NANOS = 60_000_000_000L;
+
+    /**
+     * Runs every path of the vector GEMM (the three transposes, full and edge tiles, first and later blocks of k, more
+     * than one block of rows) on small products, so that C2 compiles it once with complete profiles, until a product
+     * on it runs clearly faster than on the scalar GEMM three times in a row (or {@code limitNanos} have passed).
+     *
+     * @return whether the vector GEMM is now the faster one
+     */
+    boolean warmUp(long limitNanos) {
+        long t0 = System.nanoTime();
+        int[][] shapes = {{2 * MR + 1, 2 * NR + 3, 4}, {2 * MR + 1, 2 * NR + 3, KC + 4}, {MC + MR + 1, NR + 1, 2}};
+        double[] a = new double[(MC + MR + 1) * (KC + 4)];
+        double[] b = new double[(2 * NR + 3) * (KC + 4)];
+        double[] c = new double[(MC + MR + 1) * (2 * NR + 3)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) - 3;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (i % 5) - 2;
+        }
+        Workers one = new Workers(1);
+        int good = 0;
+        for (int round = 0; good < 3 && System.nanoTime() - t0 < limitNanos; round++) {
+            // enough calls for C2 to take every method up with complete profiles; after that only a few, and a pause:
+            // spinning on Vector API code that is not yet compiled would only slow the caller's thread down
+            int products = round < 4 ? 64 : 4;
+            for (int r = 0; r < products; r++) {
+                int[] s = shapes[r % 16 == 0 ? 1 : r % 16 == 1 ? 2 : 0];
+                for (int t = 0; t < 3; t++) {
+                    gemmColumns(t == 1, t == 2, s[0], s[1], s[2], a, b, c, 0, s[1]);
+                }
+            }
+            // a product of the reference step's kind, on both GEMMs
+            long v0 = System.nanoTime();
+            gemmColumns(false, true, 4 * MR, 2 * NR, KC, a, b, c, 0, 2 * NR);
+            long v1 = System.nanoTime();
+            ScalarGemm.gemm(one, false, true, 4 * MR, 2 * NR, KC, a, b, c);
+            long v2 = System.nanoTime();
+            good = 2 * (v1 - v0) < v2 - v1 ? good + 1 : 0;
+            if (round >= 4 && good == 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return good >= 3;
     }
 
     static String describe() {
@@ -115,15 +168,24 @@ final class VectorKernels implements Kernels {
                         int mr = Math.min(MR, mc - ip);
                         int ci = (ic + ip) * n + j;
                         int bo = jp * NR * kc;
+                        boolean full = mr == MR && nr == NR;
                         if (ta) {
                             int o = ip * kc;
-                            micro(kc, ap, o, o + 1, o + 2, o + 3, MR, bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                            if (full) {
+                                micro(kc, ap, o, o + 1, o + 2, o + 3, MR, bp, bo, c, ci, n, pc == 0);
+                            } else {
+                                edge(kc, ap, o, o + 1, o + 2, o + 3, MR, bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                            }
                         } else {
                             // A is row-major m x k: its rows are read in place, no packing; rows past the edge
                             // repeat the tile's first row (valid memory, results never stored)
                             int r = (ic + ip) * k + pc;
-                            micro(kc, a, r, mr > 1 ? r + k : r, mr > 2 ? r + 2 * k : r, mr > 3 ? r + 3 * k : r, 1,
-                                    bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                            if (full) {
+                                micro(kc, a, r, r + k, r + 2 * k, r + 3 * k, 1, bp, bo, c, ci, n, pc == 0);
+                            } else {
+                                edge(kc, a, r, mr > 1 ? r + k : r, mr > 2 ? r + 2 * k : r, mr > 3 ? r + 3 * k : r, 1,
+                                        bp, bo, c, ci, n, mr, nr, tile, pc == 0);
+                            }
                         }
                     }
                 }
@@ -180,11 +242,12 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@code C[ci.., ..] += Ap · Bp} for one {@code MR x NR} tile ({@code =} on the first block of k, so C need not be
-     * zeroed); flat, so that every vector stays in a register.
+     * {@code C[ci.., ..] += Ap · Bp} for one full {@code MR x NR} tile ({@code =} on the first block of k, so C need
+     * not be zeroed); flat, so that every vector stays in a register. Edge tiles go to {@link #edge}, so that this
+     * hot method never sees their branches.
      */
     private static void micro(int kc, double[] ap, int a0, int a1, int a2, int a3, int aStep, double[] bp, int bo,
-            double[] c, int ci, int ldc, int mr, int nr, double[] tile, boolean first) {
+            double[] c, int ci, int ldc, boolean first) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c02 = DoubleVector.zero(S);
@@ -223,7 +286,7 @@ final class VectorKernels implements Kernels {
             a3 += aStep;
             bo += NR;
         }
-        if (mr == MR && nr == NR && first) {
+        if (first) {
             c00.intoArray(c, ci);
             c01.intoArray(c, ci + L);
             c02.intoArray(c, ci + 2 * L);
@@ -238,20 +301,63 @@ final class VectorKernels implements Kernels {
             c32.intoArray(c, ci + 3 * ldc + 2 * L);
             return;
         }
-        if (mr == MR && nr == NR) {
-            c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-            c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-            c02.add(DoubleVector.fromArray(S, c, ci + 2 * L)).intoArray(c, ci + 2 * L);
-            c10.add(DoubleVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
-            c11.add(DoubleVector.fromArray(S, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
-            c12.add(DoubleVector.fromArray(S, c, ci + ldc + 2 * L)).intoArray(c, ci + ldc + 2 * L);
-            c20.add(DoubleVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-            c22.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
-            c30.add(DoubleVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-            c32.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
-            return;
+        c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+        c02.add(DoubleVector.fromArray(S, c, ci + 2 * L)).intoArray(c, ci + 2 * L);
+        c10.add(DoubleVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+        c11.add(DoubleVector.fromArray(S, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
+        c12.add(DoubleVector.fromArray(S, c, ci + ldc + 2 * L)).intoArray(c, ci + ldc + 2 * L);
+        c20.add(DoubleVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+        c21.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
+        c22.add(DoubleVector.fromArray(S, c, ci + 2 * ldc + 2 * L)).intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.add(DoubleVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+        c31.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
+        c32.add(DoubleVector.fromArray(S, c, ci + 3 * ldc + 2 * L)).intoArray(c, ci + 3 * ldc + 2 * L);
+    }
+
+    /**
+     * As {@link #micro} for a tile cut by the edge of C ({@code mr x nr}): computed whole, spilled to {@code tile},
+     * and only the part inside C stored.
+     */
+    private static void edge(int kc, double[] ap, int a0, int a1, int a2, int a3, int aStep, double[] bp, int bo,
+            double[] c, int ci, int ldc, int mr, int nr, double[] tile, boolean first) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c02 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c12 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c22 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c32 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, bp, bo + 2 * L);
+            DoubleVector v0 = DoubleVector.broadcast(S, ap[a0]);
+            c00 = v0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = v0.lanewise(VectorOperators.FMA, b1, c01);
+            c02 = v0.lanewise(VectorOperators.FMA, b2, c02);
+            DoubleVector v1 = DoubleVector.broadcast(S, ap[a1]);
+            c10 = v1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = v1.lanewise(VectorOperators.FMA, b1, c11);
+            c12 = v1.lanewise(VectorOperators.FMA, b2, c12);
+            DoubleVector v2 = DoubleVector.broadcast(S, ap[a2]);
+            c20 = v2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = v2.lanewise(VectorOperators.FMA, b1, c21);
+            c22 = v2.lanewise(VectorOperators.FMA, b2, c22);
+            DoubleVector v3 = DoubleVector.broadcast(S, ap[a3]);
+            c30 = v3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = v3.lanewise(VectorOperators.FMA, b1, c31);
+            c32 = v3.lanewise(VectorOperators.FMA, b2, c32);
+            a0 += aStep;
+            a1 += aStep;
+            a2 += aStep;
+            a3 += aStep;
+            bo += NR;
         }
         // an edge tile: spill to a small buffer and add only the part inside C
         c00.intoArray(tile, 0);

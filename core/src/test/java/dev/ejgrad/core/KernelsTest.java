@@ -1,6 +1,5 @@
 package dev.ejgrad.core;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,24 +98,83 @@ class KernelsTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        if (!(Kernels.get() instanceof VectorKernels)) {
-            assertTrue(KernelSelection.describe().startsWith("plain Java"));
-            return;   // the plain-Java path is single-threaded
-        }
-        VectorKernels one = new VectorKernels(new Workers(1));
-        VectorKernels two = new VectorKernels(new Workers(2));
         DMatrixRMaj a = random(256, 784, 5);
         DMatrixRMaj b = random(784, 300, 6);
         DMatrixRMaj c1 = new DMatrixRMaj(256, 300);
         DMatrixRMaj c2 = new DMatrixRMaj(256, 300);
-        one.mult(a, b, c1);
-        two.mult(a, b, c2);
-        assertArrayEquals(c1.data, c2.data, 0.0);
+        ScalarGemm.gemm(new Workers(1), false, false, 256, 300, 784, a.data, b.data, c1.data);
+        ScalarGemm.gemm(new Workers(2), false, false, 256, 300, 784, a.data, b.data, c2.data);
+        assertSameBits(c1, c2, "scalar GEMM, 1 and 2 threads");
+        if (!(Kernels.get() instanceof StagedKernels)) {
+            assertTrue(KernelSelection.describe().startsWith("plain Java"));
+            return;   // the plain-Java path is single-threaded
+        }
+        new VectorKernels(new Workers(1)).mult(a, b, c1);
+        new VectorKernels(new Workers(2)).mult(a, b, c2);
+        assertSameBits(c1, c2, "vector GEMM, 1 and 2 threads");
+    }
+
+    private static void assertSameBits(DMatrixRMaj expected, DMatrixRMaj actual, String what) {
+        for (int i = 0; i < expected.data.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected.data[i]), Double.doubleToRawLongBits(actual.data[i]),
+                    what + " element " + i + ": " + expected.data[i] + " and " + actual.data[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{2} · {2}x{1}")
+    @MethodSource("shapes")
+    void theScalarGemmAgreesWithTheReferenceAndGivesTheVectorGemmsBitsExactly(int m, int n, int k) {
+        DMatrixRMaj a = random(m, k, 7);
+        DMatrixRMaj b = random(k, n, 8);
+        DMatrixRMaj at = random(k, m, 9);
+        DMatrixRMaj bt = random(n, k, 10);
+        DMatrixRMaj ref = new DMatrixRMaj(m, n);
+        DMatrixRMaj scalar = new DMatrixRMaj(m, n);
+        DMatrixRMaj vector = new DMatrixRMaj(m, n);
+        boolean hasVector = Kernels.get() instanceof StagedKernels;
+        Kernels v = hasVector ? new VectorKernels(new Workers(2)) : null;
+        Workers two = new Workers(2);
+        scalar.fill(123);   // the GEMM overwrites, it does not accumulate into stale values
+
+        JavaKernels.INSTANCE.mult(a, b, ref);
+        ScalarGemm.gemm(two, false, false, m, n, k, a.data, b.data, scalar.data);
+        assertClose(ref, scalar, "a·b");
+        if (hasVector) {
+            v.mult(a, b, vector);
+            assertSameBits(vector, scalar, "a·b");
+        }
+        JavaKernels.INSTANCE.multTransA(at, b, ref);
+        ScalarGemm.gemm(two, true, false, m, n, k, at.data, b.data, scalar.data);
+        assertClose(ref, scalar, "aᵀ·b");
+        if (hasVector) {
+            v.multTransA(at, b, vector);
+            assertSameBits(vector, scalar, "aᵀ·b");
+        }
+        JavaKernels.INSTANCE.multTransB(a, bt, ref);
+        ScalarGemm.gemm(two, false, true, m, n, k, a.data, bt.data, scalar.data);
+        assertClose(ref, scalar, "a·bᵀ");
+        if (hasVector) {
+            v.multTransB(a, bt, vector);
+            assertSameBits(vector, scalar, "a·bᵀ");
+        }
+    }
+
+    @Test
+    void theWarmUpSwitchesToTheVectorGemm() throws InterruptedException {
+        if (!(Kernels.get() instanceof StagedKernels)) {
+            return;
+        }
+        StagedKernels k = new StagedKernels(new Workers(1));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!k.warm() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(k.warm(), "warmed up within a minute");
     }
 
     @Test
     void theKernelsInUseAreTheOnesTheJvmAllows() {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        assertEquals(module, Kernels.get() instanceof VectorKernels, KernelSelection.describe());
+        assertEquals(module, Kernels.get() instanceof StagedKernels, KernelSelection.describe());
     }
 }
