@@ -90,7 +90,8 @@ public final class GraphExport {
      * Returns Graphviz DOT text.
      *
      * @param root the tensor whose history to draw; not modified
-     * @param names names to show for some tensors, e.g. {@code model.namedParameters()}
+     * @param names names to show for some tensors, e.g. {@code model.namedParameters()} (add {@code namedBuffers()}
+     *     to name running statistics)
      * @return Graphviz DOT text
      */
     public static String toDot(Tensor root, Map<String, Tensor> names) {
@@ -211,7 +212,8 @@ public final class GraphExport {
      * Returns Mermaid flowchart text.
      *
      * @param root the tensor whose history to draw; not modified
-     * @param names names to show for some tensors, e.g. {@code model.namedParameters()}
+     * @param names names to show for some tensors, e.g. {@code model.namedParameters()} (add {@code namedBuffers()}
+     *     to name running statistics)
      * @return Mermaid flowchart text
      */
     public static String toMermaid(Tensor root, Map<String, Tensor> names) {
