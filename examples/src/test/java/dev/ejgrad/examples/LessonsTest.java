@@ -115,4 +115,28 @@ class LessonsTest {
         assertEquals(s.irlsIterations, s.newtonIterations, "Newton iterations");
         assertTrue(s.distance < 1e-12, "softmax: |Θ_autograd - Θ_IRLS| = " + s.distance);
     }
+    @Test
+    void eachLossIsANegativeLogLikelihoodAndGradientDescentFindsTheMle() throws Exception {
+        Likelihoods.Result r = Likelihoods.compute();
+        assertEquals(14, r.estimates.size());
+        for (Likelihoods.Estimate e : r.estimates) {
+            for (int i = 0; i < e.mle().length; i++) {
+                assertEquals(e.mle()[i], e.fitted()[i], 1e-12, e.distribution() + " " + e.parameter() + " " + i);
+            }
+            if (!Double.isNaN(e.truth())) {
+                // the seeded data's generating parameters, recovered to sampling error
+                assertEquals(e.truth(), e.mle()[0], 0.2 * Math.max(1, Math.abs(e.truth())), e.parameter());
+            }
+        }
+        assertEquals(8, r.values.size());
+        for (Likelihoods.Value v : r.values) {
+            assertEquals(v.byHand(), v.restored(), 1e-12, v.loss() + " vs the NLL by hand");
+        }
+        assertEquals(r.values.get(0).byHand(), r.values.get(0).value(), 1e-12, "BCE leaves nothing out");
+        assertEquals(Math.log(3), r.values.get(2).value(), 1e-12, "iris: the CE at the MLE is the entropy log 3");
+        assertEquals(0.5 * Math.log(2 * Math.PI), r.values.get(4).byHand() - r.values.get(4).value(), 1e-12,
+                "GaussianNLLLoss drops 0.5·log 2π");
+        assertEquals(r.stirlingGapByHand, r.stirlingGap, 1e-12, "full(true) adds Stirling's log y!, not log y!");
+        assertTrue(Math.abs(r.stirlingGap) > 1e-4, "Stirling's error is visible: " + r.stirlingGap);
+    }
 }
