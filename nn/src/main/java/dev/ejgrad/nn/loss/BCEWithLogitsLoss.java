@@ -8,9 +8,10 @@ import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Binary cross-entropy on logits, as {@code torch.nn.BCEWithLogitsLoss}: one fused sigmoid+BCE node,
- * {@code w·((1-y)·x - (1 + (pw-1)·y)·logσ(x))} with {@code logσ(x) = min(x, 0) - log1p(e^-|x|)}, exact and finite
- * for logits of any size (±1000 included), where {@code BCELoss(sigmoid(x))} saturates.
+ * Binary cross-entropy on logits, as {@code torch.nn.BCEWithLogitsLoss}: sigmoid and BCE in one loss, composed as
+ * libtorch composes it, {@code w·((1-y)·x - (1 + (pw-1)·y)·logσ(x))} with {@code logσ(x) = min(x, 0) -
+ * log1p(e^-|x|)}, exact and finite for logits of any size (±1000 included), where {@code BCELoss(sigmoid(x))}
+ * saturates; twice differentiable.
  *
  * <p>Gradient: {@code w·((1 + (pw-1)·y)·σ(x) - pw·y)}, which is {@code w·(σ(x) - y)} without a positive weight.
  *
