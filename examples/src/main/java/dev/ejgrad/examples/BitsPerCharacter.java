@@ -78,11 +78,11 @@ final class BitsPerCharacter implements Callable<Integer> {
                 + "others skipped.")
     Path data;
 
-    @Option(names = "--mlp-steps", defaultValue = "1500", description = "Adam steps for the MLP (default: "
+    @Option(names = "--mlp-steps", defaultValue = "2000", description = "Adam steps for the MLP (default: "
             + "${DEFAULT-VALUE}).")
     int mlpSteps;
 
-    @Option(names = "--gru-steps", defaultValue = "500", description = "Adam steps for the GRU (default: "
+    @Option(names = "--gru-steps", defaultValue = "800", description = "Adam steps for the GRU (default: "
             + "${DEFAULT-VALUE}).")
     int gruSteps;
 
@@ -96,9 +96,9 @@ final class BitsPerCharacter implements Callable<Integer> {
 
     /** How long to train. */
     static final class Settings {
-        int mlpSteps = 1500;
+        int mlpSteps = 2000;
         int mlpBatch = 128;
-        int gruSteps = 500;
+        int gruSteps = 800;
         int gruBatch = 32;
         long seed = 1;
     }
@@ -149,6 +149,8 @@ final class BitsPerCharacter implements Callable<Integer> {
         /** Training loss (nats per character) of each step. */
         double[] mlpCurve;
         double[] gruCurve;
+        int mlpBatch;
+        int gruBatch;
         double seconds;
     }
 
@@ -253,7 +255,7 @@ final class BitsPerCharacter implements Callable<Integer> {
         int[] skipped = new int[1];
         List<int[]> all = encode(lines, skipped);
         if (all.size() < 20) {
-            throw new IllegalArgumentException("bits-per-character: " + source + " has " + all.size()
+            throw new IllegalArgumentException(source + " has " + all.size()
                     + " words of letters a-z (" + skipped[0] + " others skipped); at least 20 are needed");
         }
         List<int[]> shuffled = new ArrayList<>(all);
@@ -272,6 +274,8 @@ final class BitsPerCharacter implements Callable<Integer> {
         r.testWords = test.size();
         r.trainTokens = tr.n;
         r.testTokens = te.n;
+        r.mlpBatch = s.mlpBatch;
+        r.gruBatch = s.gruBatch;
         counted(r, tr, te);
 
         Random rng = new Random(s.seed);
@@ -722,10 +726,10 @@ final class BitsPerCharacter implements Callable<Integer> {
                 + "predictions (%,d training, %,d test)%n", r.trainTokens, r.testTokens));
         sb.append(String.format(Locale.ROOT, "MLP: Embedding(27, %d) of the previous %d symbols, Linear(%d, %d), "
                 + "tanh, Linear(%d, 27); %d Adam steps of %d%n", EMBED, CONTEXT, CONTEXT * EMBED, MLP_HIDDEN,
-                MLP_HIDDEN, r.mlpCurve.length, 128));
+                MLP_HIDDEN, r.mlpCurve.length, r.mlpBatch));
         sb.append(String.format(Locale.ROOT, "GRU: Embedding(27, %d), GRUCell(%d, %d) unrolled over the word, "
-                + "Linear(%d, 27); %d Adam steps of 32 words%n%n", GRU_EMBED, GRU_EMBED, GRU_HIDDEN, GRU_HIDDEN,
-                r.gruCurve.length));
+                + "Linear(%d, 27); %d Adam steps of %d words%n%n", GRU_EMBED, GRU_EMBED, GRU_HIDDEN, GRU_HIDDEN,
+                r.gruCurve.length, r.gruBatch));
 
         sb.append("test words (counted models with add-one smoothing); bits = nats / ln 2, perplexity = e^nats\n");
         TextTable t = new TextTable("model", "context", "parameters", "nats/char", "bits/char", "perplexity");
@@ -763,20 +767,23 @@ final class BitsPerCharacter implements Callable<Integer> {
         return nats / LN2;
     }
 
-    /** The training loss of both networks in bits per character (means over windows of steps), and the baselines. */
+    /**
+     * The training loss of both networks in bits per character (means over windows of 25 steps) against passes over
+     * the training words (an MLP step sees 128 predictions, a GRU step 32 words), and the test losses as lines.
+     */
     static XYChart chart(Result r) {
-        XYChart chart = new XYChartBuilder().width(900).height(520)
+        XYChart chart = new XYChartBuilder().width(900).height(560)
                 .title(String.format(Locale.ROOT, "%s: %,d training words, character-level models", r.source,
                         r.trainWords))
-                .xAxisTitle("step").yAxisTitle("bits per character").build();
-        addCurve(chart, "MLP, training loss (mean over 25 steps)", r.mlpCurve, MnistTraining.LOSS_COLOR,
-                SeriesLines.SOLID);
-        addCurve(chart, "GRU, training loss (mean over 25 steps)", r.gruCurve, MnistTraining.ERROR_COLOR,
-                SeriesLines.SOLID);
-        int last = Math.max(r.mlpCurve.length, r.gruCurve.length);
+                .xAxisTitle("epochs (passes over the training words)").yAxisTitle("bits per character").build();
+        double mlpEpochs = (double) r.mlpBatch / r.trainTokens;
+        double gruEpochs = (double) r.gruBatch / r.trainWords;
+        addCurve(chart, "MLP, training loss", r.mlpCurve, mlpEpochs, MnistTraining.LOSS_COLOR);
+        addCurve(chart, "GRU, training loss", r.gruCurve, gruEpochs, MnistTraining.ERROR_COLOR);
+        double last = Math.max(r.mlpCurve.length * mlpEpochs, r.gruCurve.length * gruEpochs);
         for (Model m : new Model[] {r.unigram, r.bigram, r.mlp, r.gru}) {
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s, test: %.3f bits", m.name, m.testBits()),
-                    new double[] {1, last}, new double[] {m.testBits(), m.testBits()});
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s, test: %.3f", m.name, m.testBits()),
+                    new double[] {0, last}, new double[] {m.testBits(), m.testBits()});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(SeriesLines.DASH_DASH);
             s.setLineColor(m == r.mlp ? MnistTraining.LOSS_COLOR : m == r.gru ? MnistTraining.ERROR_COLOR
@@ -786,20 +793,36 @@ final class BitsPerCharacter implements Callable<Integer> {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBorderVisible(false);
         st.setPlotGridVerticalLinesVisible(false);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
-        st.setLegendBorderColor(Color.LIGHT_GRAY);
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
+        st.setLegendBorderColor(Color.WHITE);
         st.setChartTitleBoxVisible(false);
         st.setChartTitleFont(st.getChartTitleFont().deriveFont(Font.BOLD, 15f));
-        st.setXAxisMin(1.0);
-        st.setXAxisMax((double) last);
-        st.setXAxisDecimalPattern("0");
+        st.setXAxisMin(0.0);
+        st.setXAxisMax(last);
+        st.setXAxisDecimalPattern("0.0");
+        // from zero, so that a curve's height is its size (as the mnist chart)
         st.setYAxisMin(0.0);
-        st.setYAxisMax(Math.ceil(bits(r.unigram.testNats) + 0.5));
+        st.setYAxisMax(Math.ceil(Math.max(bits(r.unigram.testNats), max(r.mlpCurve, r.gruCurve)) + 0.2));
         st.setYAxisDecimalPattern("0.0");
         return chart;
     }
 
-    private static void addCurve(XYChart chart, String name, double[] curve, Color color, java.awt.BasicStroke line) {
+    private static double max(double[] a, double[] b) {
+        double m = 0;
+        for (double[] c : new double[][] {a, b}) {
+            for (int i = 0; i + 25 <= c.length; i += 25) {
+                double s = 0;
+                for (int j = i; j < i + 25; j++) {
+                    s += c[j];
+                }
+                m = Math.max(m, bits(s / 25));
+            }
+        }
+        return m;
+    }
+
+    private static void addCurve(XYChart chart, String name, double[] curve, double epochsPerStep, Color color) {
         int window = 25;
         int n = curve.length / window;
         if (n == 0) {
@@ -812,13 +835,21 @@ final class BitsPerCharacter implements Callable<Integer> {
             for (int j = i * window; j < (i + 1) * window; j++) {
                 s += curve[j];
             }
-            x[i] = (i + 1) * window;
+            x[i] = (i + 1) * window * epochsPerStep;
             y[i] = bits(s / window);
         }
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(color);
-        s.setLineStyle(line);
+        s.setLineStyle(SeriesLines.SOLID);
+    }
+
+    private static List<String> readLines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (a word list is one word a line)", e);
+        }
     }
 
     @Override
@@ -832,7 +863,7 @@ final class BitsPerCharacter implements Callable<Integer> {
         s.gruSteps = gruSteps;
         s.seed = seed;
         Result r = data == null ? compute(embeddedLines(), "english words (SCOWL subset)", s)
-                : compute(Files.readAllLines(data, StandardCharsets.UTF_8), data.toString(), s);
+                : compute(readLines(data), data.toString(), s);
         System.out.print(report(r));
         Files.createDirectories(out);
         Path chart = out.resolve("bits-per-character.png");
