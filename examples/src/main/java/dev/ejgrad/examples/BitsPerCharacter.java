@@ -725,8 +725,8 @@ final class BitsPerCharacter implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "27 symbols, a-z and '.' for start and end: a word of L letters is L + 1 "
                 + "predictions (%,d training, %,d test)%n", r.trainTokens, r.testTokens));
         sb.append(String.format(Locale.ROOT, "MLP: Embedding(27, %d) of the previous %d symbols, Linear(%d, %d), "
-                + "tanh, Linear(%d, 27); %d Adam steps of %d%n", EMBED, CONTEXT, CONTEXT * EMBED, MLP_HIDDEN,
-                MLP_HIDDEN, r.mlpCurve.length, r.mlpBatch));
+                + "tanh, Linear(%d, 27); %d Adam steps of %d predictions%n", EMBED, CONTEXT, CONTEXT * EMBED,
+                MLP_HIDDEN, MLP_HIDDEN, r.mlpCurve.length, r.mlpBatch));
         sb.append(String.format(Locale.ROOT, "GRU: Embedding(27, %d), GRUCell(%d, %d) unrolled over the word, "
                 + "Linear(%d, 27); %d Adam steps of %d words%n%n", GRU_EMBED, GRU_EMBED, GRU_HIDDEN, GRU_HIDDEN,
                 r.gruCurve.length, r.gruBatch));
@@ -743,11 +743,11 @@ final class BitsPerCharacter implements Callable<Integer> {
         sb.append(new TextTable("model", "CE = mean -log q over tokens", "H from the distribution", "CE - H")
                 .row("unigram U", r.unigramCe, r.unigramEntropy, r.unigramCe - r.unigramEntropy)
                 .row("bigram B", r.bigramCe, r.bigramEntropy, r.bigramCe - r.bigramEntropy));
-        sb.append(String.format(Locale.ROOT, "bits the bigram saves over the unigram code: H(U) - H(B) = %s; "
-                + "Σ_a P(a) KL(B(·|a)‖U) = %s; difference %s%n", TextTable.number(bits(r.unigramEntropy
-                - r.bigramEntropy)), TextTable.number(bits(r.bigramKlFromUnigram)),
+        sb.append(String.format(Locale.ROOT, "bits the bigram saves over the unigram code, the mutual information of "
+                + "consecutive symbols:%n  H(U) - H(B) = %s   Σ_a P(a) KL(B(·|a)‖U) = %s   difference %s%n",
+                TextTable.number(bits(r.unigramEntropy - r.bigramEntropy)),
+                TextTable.number(bits(r.bigramKlFromUnigram)),
                 TextTable.number(bits(r.unigramEntropy - r.bigramEntropy - r.bigramKlFromUnigram))));
-
         sb.append("\ntraining words, bits/char: CE(q) = H(next | context) + KL(p̂‖q), p̂ the counted next symbol given "
                 + "the model's context;\nthe bits saved over the unigram code, CE(U) - CE(q), are KL(p̂‖U) - KL(p̂‖q)\n");
         TextTable k = new TextTable("model", "CE(q)", "H(next|ctx)", "KL(p̂‖q)", "H + KL - CE", "CE(U) - CE(q)",
@@ -772,7 +772,7 @@ final class BitsPerCharacter implements Callable<Integer> {
      * the training words (an MLP step sees 128 predictions, a GRU step 32 words), and the test losses as lines.
      */
     static XYChart chart(Result r) {
-        XYChart chart = new XYChartBuilder().width(900).height(560)
+        XYChart chart = new XYChartBuilder().width(960).height(560)
                 .title(String.format(Locale.ROOT, "%s: %,d training words, character-level models", r.source,
                         r.trainWords))
                 .xAxisTitle("epochs (passes over the training words)").yAxisTitle("bits per character").build();
@@ -782,7 +782,7 @@ final class BitsPerCharacter implements Callable<Integer> {
         addCurve(chart, "GRU, training loss", r.gruCurve, gruEpochs, MnistTraining.ERROR_COLOR);
         double last = Math.max(r.mlpCurve.length * mlpEpochs, r.gruCurve.length * gruEpochs);
         for (Model m : new Model[] {r.unigram, r.bigram, r.mlp, r.gru}) {
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s, test: %.3f", m.name, m.testBits()),
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s test %.3f", m.name, m.testBits()),
                     new double[] {0, last}, new double[] {m.testBits(), m.testBits()});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(SeriesLines.DASH_DASH);
