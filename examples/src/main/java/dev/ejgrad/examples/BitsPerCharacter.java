@@ -364,16 +364,16 @@ final class BitsPerCharacter implements Callable<Integer> {
         r.bigram.testNats = sb / te.n;
 
         // on the training data: CE as the average over the tokens, H as a sum over the distributions
-        double ceU = 0;
-        double ceB = 0;
+        Sum ceU = new Sum();
+        Sum ceB = new Sum();
         double[] contextCount = new double[SYMBOLS];
         for (int k = 0; k < tr.n; k++) {
-            ceU -= logU[tr.target[k]];
-            ceB -= logB[tr.previous(k, 1)][tr.target[k]];
+            ceU.add(-logU[tr.target[k]]);
+            ceB.add(-logB[tr.previous(k, 1)][tr.target[k]]);
             contextCount[tr.previous(k, 1)]++;
         }
-        r.unigramCe = ceU / tr.n;
-        r.bigramCe = ceB / tr.n;
+        r.unigramCe = ceU.value() / tr.n;
+        r.bigramCe = ceB.value() / tr.n;
         double hU = 0;
         for (int c = 0; c < SYMBOLS; c++) {
             hU -= plogp(logU[c]);
@@ -405,6 +405,22 @@ final class BitsPerCharacter implements Callable<Integer> {
         decompose(r.bigram, tr, 1, bRows, uRows);
     }
 
+    /** A compensated (Kahan-Babuška) sum, so that a sum over 10^5-10^6 tokens keeps its last digits. */
+    static final class Sum {
+        private double sum;
+        private double compensation;
+
+        void add(double v) {
+            double t = sum + v;
+            compensation += Math.abs(sum) >= Math.abs(v) ? (sum - t) + v : (v - t) + sum;
+            sum = t;
+        }
+
+        double value() {
+            return sum + compensation;
+        }
+    }
+
     private static double plogp(double logp) {
         return logp == Double.NEGATIVE_INFINITY ? 0 : Math.exp(logp) * logp;
     }
@@ -430,13 +446,13 @@ final class BitsPerCharacter implements Callable<Integer> {
             counts.computeIfAbsent(key, x -> new int[SYMBOLS])[tr.target[k]]++;
             first.putIfAbsent(key, k);
         }
-        double ce = 0;
+        Sum ce = new Sum();
         for (int k = 0; k < tr.n; k++) {
-            ce -= logq[k][tr.target[k]];
+            ce.add(-logq[k][tr.target[k]]);
         }
-        double h = 0;
-        double kl = 0;
-        double klU = 0;
+        Sum h = new Sum();
+        Sum kl = new Sum();
+        Sum klU = new Sum();
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
             int[] c = e.getValue();
             int k = first.get(e.getKey());
@@ -449,15 +465,15 @@ final class BitsPerCharacter implements Callable<Integer> {
                     continue;
                 }
                 double logp = Math.log(c[y] / total);
-                h -= c[y] * logp;
-                kl += c[y] * (logp - logq[k][y]);
-                klU += c[y] * (logp - logU[k][y]);
+                h.add(-c[y] * logp);
+                kl.add(c[y] * (logp - logq[k][y]));
+                klU.add(c[y] * (logp - logU[k][y]));
             }
         }
-        m.trainCe = ce / tr.n;
-        m.trainH = h / tr.n;
-        m.trainKl = kl / tr.n;
-        m.trainKlFromUnigram = klU / tr.n;
+        m.trainCe = ce.value() / tr.n;
+        m.trainH = h.value() / tr.n;
+        m.trainKl = kl.value() / tr.n;
+        m.trainKlFromUnigram = klU.value() / tr.n;
     }
 
     /** log-softmax of the logits, as rows. */
@@ -541,14 +557,20 @@ final class BitsPerCharacter implements Callable<Integer> {
             return curve;
         }
 
+        /** The log-probabilities of every token, in chunks of 4096 tokens. */
         double[][] logProbs(Tokens t) {
-            int[] ctx = new int[t.n * CONTEXT];
-            for (int k = 0; k < t.n; k++) {
-                for (int j = 0; j < CONTEXT; j++) {
-                    ctx[k * CONTEXT + j] = t.previous(k, CONTEXT - j);
+            double[][] out = new double[t.n][];
+            for (int from = 0; from < t.n; from += 4096) {
+                int n = Math.min(t.n, from + 4096) - from;
+                int[] ctx = new int[n * CONTEXT];
+                for (int k = 0; k < n; k++) {
+                    for (int j = 0; j < CONTEXT; j++) {
+                        ctx[k * CONTEXT + j] = t.previous(from + k, CONTEXT - j);
+                    }
                 }
+                System.arraycopy(rows(forward(ctx, n)), 0, out, from, n);
             }
-            return rows(forward(ctx, t.n));
+            return out;
         }
 
         String sample(Random rng) {

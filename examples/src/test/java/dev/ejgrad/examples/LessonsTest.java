@@ -134,8 +134,8 @@ class LessonsTest {
         assertEquals(r.unigramEntropy - r.bigramEntropy, r.bigramKlFromUnigram, 1e-12);
         assertTrue(r.bigramKlFromUnigram > 0.3, "I(prev; next) = " + r.bigramKlFromUnigram);
         for (BitsPerCharacter.Model m : new BitsPerCharacter.Model[] {r.unigram, r.bigram, r.mlp, r.gru}) {
-            assertEquals(m.trainCe, m.trainH + m.trainKl, 1e-10, m.name + ": CE = H + KL");
-            assertEquals(r.unigram.trainCe - m.trainCe, m.trainKlFromUnigram - m.trainKl, 1e-10,
+            assertEquals(m.trainCe, m.trainH + m.trainKl, 1e-12, m.name + ": CE = H + KL");
+            assertEquals(r.unigram.trainCe - m.trainCe, m.trainKlFromUnigram - m.trainKl, 1e-12,
                     m.name + ": the bits saved over the unigram code");
             assertTrue(m.trainKl >= 0, m.name + ": KL ≥ 0");
             assertEquals(m.testNats / Math.log(2), m.testBits(), 1e-15);
