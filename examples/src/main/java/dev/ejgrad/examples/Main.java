@@ -31,8 +31,7 @@ import picocli.CommandLine.ScopeType;
         description = "Runnable ejgrad programs: a full MNIST training run and the lessons behind cross-entropy.",
         subcommands = {MnistCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
             LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
-            Likelihoods.class,
-            ExplainLosses.class, GraphCommand.class,
+            Likelihoods.class, BitsPerCharacter.class, ExplainLosses.class, GraphCommand.class,
             QuickStart.class})
 public final class Main implements Runnable {
 

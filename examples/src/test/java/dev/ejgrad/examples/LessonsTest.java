@@ -138,5 +138,62 @@ class LessonsTest {
                 "GaussianNLLLoss drops 0.5·log 2π");
         assertEquals(r.stirlingGapByHand, r.stirlingGap, 1e-12, "full(true) adds Stirling's log y!, not log y!");
         assertTrue(Math.abs(r.stirlingGap) > 1e-4, "Stirling's error is visible: " + r.stirlingGap);
+
+
+    @Test
+    void trainedCharacterModelsBeatTheBigramAndCrossEntropyIsEntropyPlusKl() throws Exception {
+        BitsPerCharacter.Settings s = new BitsPerCharacter.Settings();
+        s.mlpSteps = 300;   // the lesson runs 2000 and 800; these are enough to pass the bigram clearly
+        s.gruSteps = 100;
+        BitsPerCharacter.Result r = BitsPerCharacter.compute(BitsPerCharacter.embeddedLines(), "words", s);
+        assertEquals(4021, r.words);
+        assertEquals(0, r.skipped);
+        assertEquals(r.words, r.trainWords + r.testWords);
+        // the counted models on their own training data: CE (a token average) = H (a sum over the distribution)
+        assertEquals(r.unigramEntropy, r.unigramCe, 1e-12);
+        assertEquals(r.bigramEntropy, r.bigramCe, 1e-12);
+        assertEquals(0, r.unigram.trainKl, 1e-12, "U is the counted distribution");
+        assertEquals(0, r.bigram.trainKl, 1e-12, "B is the counted conditional");
+        // the bits the bigram saves: H(U) - H(B) = Σ_a P(a) KL(B(·|a)‖U), a mutual information, clearly positive
+        assertEquals(r.unigramEntropy - r.bigramEntropy, r.bigramKlFromUnigram, 1e-12);
+        assertTrue(r.bigramKlFromUnigram > 0.3, "I(prev; next) = " + r.bigramKlFromUnigram);
+        for (BitsPerCharacter.Model m : new BitsPerCharacter.Model[] {r.unigram, r.bigram, r.mlp, r.gru}) {
+            assertEquals(m.trainCe, m.trainH + m.trainKl, 1e-12, m.name + ": CE = H + KL");
+            assertEquals(r.unigram.trainCe - m.trainCe, m.trainKlFromUnigram - m.trainKl, 1e-12,
+                    m.name + ": the bits saved over the unigram code");
+            assertTrue(m.trainKl >= 0, m.name + ": KL ≥ 0");
+            assertEquals(m.testNats / Math.log(2), m.testBits(), 1e-15);
+            assertEquals(Math.exp(m.testNats), m.perplexity(), 1e-12 * m.perplexity());
+        }
+        // learning: a model that had not learned would sit near the unigram's 4.2 bits or above it
+        double bigram = r.bigram.testBits();
+        assertTrue(bigram < r.unigram.testBits() - 0.5, bigram + " vs " + r.unigram.testBits());
+        assertTrue(r.mlp.testBits() < bigram - 0.1, "MLP " + r.mlp.testBits() + " vs bigram " + bigram);
+        assertTrue(r.gru.testBits() < bigram - 0.1, "GRU " + r.gru.testBits() + " vs bigram " + bigram);
+        assertTrue(r.mlp.trainKl < r.mlp.trainKlFromUnigram, "the MLP saves bits over the unigram code");
+        assertEquals(10, r.mlp.samples.size());
+        assertEquals(10, r.gru.samples.size());
+        for (String w : r.gru.samples) {
+            assertTrue(w.matches("[a-z]{0,20}"), w);
+        }
+        String report = BitsPerCharacter.report(r);
+        assertTrue(report.contains(TextTable.number(r.gru.testBits())), report);
+        assertTrue(report.contains(String.format(java.util.Locale.ROOT, "%,d training and %,d test words",
+                r.trainWords, r.testWords)), report);
+    }
+
+    @Test
+    void aWordListIsReadLetterWordsOnlyWithCaseFolded() {
+        int[] skipped = new int[1];
+        java.util.List<int[]> words = BitsPerCharacter.encode(List.of("Aaron", "cat's", "", "zoo", "café", " ox "),
+                skipped);
+        assertEquals(2, skipped[0]);
+        assertEquals(List.of("aaron", "zoo", "ox"), words.stream().map(w -> BitsPerCharacter.decode(w, w.length))
+                .toList());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BitsPerCharacter.compute(List.of("cat", "dog", "x-ray"), "short.txt",
+                        new BitsPerCharacter.Settings()));
+        assertEquals("short.txt has 2 words of letters a-z (1 others skipped); at least 20 are needed",
+                e.getMessage());
     }
 }

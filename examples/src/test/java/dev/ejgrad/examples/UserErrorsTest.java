@@ -153,4 +153,20 @@ class UserErrorsTest {
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.startsWith("mnist: MNIST: neither "), err);
     }
+
+    @Test
+    void aBadWordListIsOneLine() throws Exception {
+        String missing = run("bits-per-character", "--data", tmp.resolve("nowhere.txt").toString()).line();
+        assertTrue(missing.startsWith("bits-per-character: ") && missing.contains("nowhere.txt")
+                && missing.contains("no such file"), missing);
+        Path latin1 = tmp.resolve("latin1.txt");
+        Files.write(latin1, new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
+        Outcome o = run("bits-per-character", "--data", latin1.toString());
+        assertEquals(1, o.code());
+        assertTrue(o.line().contains("latin1.txt: not UTF-8 text"), o.line());
+        Path few = tmp.resolve("few.txt");
+        Files.writeString(few, "cat\ndog\n");
+        String line = run("bits-per-character", "--data", few.toString()).line();
+        assertTrue(line.contains("has 2 words of letters a-z") && line.contains("at least 20"), line);
+    }
 }
