@@ -115,6 +115,7 @@ class LessonsTest {
         assertEquals(s.irlsIterations, s.newtonIterations, "Newton iterations");
         assertTrue(s.distance < 1e-12, "softmax: |Θ_autograd - Θ_IRLS| = " + s.distance);
     }
+
     @Test
     void eachLossIsANegativeLogLikelihoodAndGradientDescentFindsTheMle() throws Exception {
         Likelihoods.Result r = Likelihoods.compute();
@@ -138,7 +139,7 @@ class LessonsTest {
                 "GaussianNLLLoss drops 0.5·log 2π");
         assertEquals(r.stirlingGapByHand, r.stirlingGap, 1e-12, "full(true) adds Stirling's log y!, not log y!");
         assertTrue(Math.abs(r.stirlingGap) > 1e-4, "Stirling's error is visible: " + r.stirlingGap);
-
+    }
 
     @Test
     void trainedCharacterModelsBeatTheBigramAndCrossEntropyIsEntropyPlusKl() throws Exception {
