@@ -20,7 +20,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,8 +193,8 @@ final class TrainCsv {
         Map<String, Double> identity = s.identity(table.labels().length);
         if (s.resume) {
             if (!Files.exists(r.checkpoint)) {
-                throw new NoSuchFileException(r.checkpoint.toString(), null,
-                        "no checkpoint to resume from (run once without --resume)");
+                throw new IllegalArgumentException("--resume: no checkpoint to resume from at " + r.checkpoint
+                        + " (run once without --resume, or give --checkpoint)");
             }
             Map<String, Tensor> extra = Checkpoint.extra(r.checkpoint);
             checkIdentity(r.checkpoint, identity, extra);
@@ -309,7 +308,7 @@ final class TrainCsv {
             Tensor t = extra.get("run." + k);
             if (t == null || t.item() != v) {
                 throw new IllegalArgumentException("--resume: " + file + " was made " + (t == null ? "without --" + k
-                        : setting(k, t.item())) + ", this run has " + setting(k, v) + "; resume with the settings "
+                        : setting(k, t.item())) + ", not " + setting(k, v).replaceFirst("^(with|on) ", "") + "; resume with the settings "
                         + "it was made with, or start afresh without --resume");
             }
         });
