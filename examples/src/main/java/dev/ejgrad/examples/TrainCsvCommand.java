@@ -129,16 +129,25 @@ final class TrainCsvCommand implements Callable<Integer> {
                 + "ReduceLROnPlateau, batch %d, patience %d, seed %d%n", table.features().cols(), hidden,
                 table.classes().size(), dropout, lr, weightDecay, batchSize, patience, seed);
         o.flush();
+        int[] restoredEpochs = {0};
+        boolean[] announced = {!resume};
         TrainCsv.Result r = TrainCsv.run(table, s, (e, total, restored) -> {
-            if (!restored) {
-                o.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  val loss %.4f  val accuracy %.2f%%  lr %.3g%s%n",
-                        e.epoch(), total, e.trainLoss(), e.valLoss(), 100 * e.valAccuracy(), e.lr(),
-                        e.best() ? "  *" : "");
-                o.flush();
+            if (restored) {
+                restoredEpochs[0] = e.epoch();
+                return;
             }
+            if (!announced[0]) {
+                announced[0] = true;
+                o.printf(Locale.ROOT, "resumed after epoch %d from %s%n", restoredEpochs[0], s.checkpointFile());
+            }
+            o.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  val loss %.4f  val accuracy %.2f%%  lr %.3g%s%n",
+                    e.epoch(), total, e.trainLoss(), e.valLoss(), 100 * e.valAccuracy(), e.lr(),
+                    e.best() ? "  *" : "");
+            o.flush();
         });
-        if (resume) {
-            o.printf(Locale.ROOT, "(resumed after epoch %d from %s)%n", r.startEpoch, r.checkpoint);
+        if (!announced[0]) {
+            o.printf(Locale.ROOT, "resumed after epoch %d from %s: nothing left to train%n", r.startEpoch,
+                    r.checkpoint);
         }
         if (r.stoppedEarly) {
             o.printf(Locale.ROOT, "early stop: no lower validation loss in the last %d epochs%n", patience);

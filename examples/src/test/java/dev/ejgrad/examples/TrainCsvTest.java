@@ -121,7 +121,7 @@ class TrainCsvTest {
         Outcome rest = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "8", "--patience", "100",
                 "--resume");
         assertFalse(rest.out().contains("epoch 4/8"), rest.out());
-        assertTrue(rest.out().contains("epoch 5/8") && rest.out().contains("(resumed after epoch 4 from "),
+        assertTrue(rest.out().contains("epoch 5/8") && rest.out().contains("resumed after epoch 4 from "),
                 rest.out());
         // the epochs after the checkpoint print the same numbers, and the final line is the same
         for (int e = 5; e <= 8; e++) {
@@ -133,6 +133,12 @@ class TrainCsvTest {
         assertBitIdentical(SafeTensors.load(a.resolve("checkpoint.safetensors")),
                 SafeTensors.load(b.resolve("checkpoint.safetensors")));
         assertEquals(8.0, Checkpoint.extra(b.resolve("checkpoint.safetensors")).get("epoch").item());
+        assertTrue(rest.out().indexOf("resumed after epoch 4") < rest.out().indexOf("epoch 5/8"), rest.out());
+        Outcome again = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "8",
+                "--patience", "100", "--resume");
+        assertTrue(again.out().contains("resumed after epoch 8 from " + b.resolve("checkpoint.safetensors")
+                + ": nothing left to train"), again.out());
+        assertEquals(line(straight.out(), "best epoch"), line(again.out(), "best epoch"));
     }
 
     private static String line(String text, String start) {
