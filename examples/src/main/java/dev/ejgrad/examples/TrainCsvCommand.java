@@ -47,7 +47,7 @@ final class TrainCsvCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--patience", defaultValue = "15", description = "Stop after this many epochs without a lower "
-            + "validation loss (default: ${DEFAULT-VALUE}).")
+            + "validation loss; the learning rate halves after a third as many (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Rows per step (default: ${DEFAULT-VALUE}).")
