@@ -15,9 +15,12 @@ import net.jqwik.api.Provide;
 class OpPropertiesTest {
 
     private static Arbitrary<Tensor> matrices(double min, double max) {
+        return matrices(Arbitraries.doubles().between(min, max));
+    }
+
+    private static Arbitrary<Tensor> matrices(Arbitrary<Double> values) {
         return Combinators.combine(Arbitraries.integers().between(1, 8), Arbitraries.integers().between(1, 8))
-                .flatAs((r, c) -> Arbitraries.doubles().between(min, max).array(double[].class).ofSize(r * c)
-                        .map(v -> Tensor.of(r, c, v)));
+                .flatAs((r, c) -> values.array(double[].class).ofSize(r * c).map(v -> Tensor.of(r, c, v)));
     }
 
     /** Values in [-5, 5] at least 0.01 from 0, where relu and abs have their kink. */
@@ -26,9 +29,14 @@ class OpPropertiesTest {
         return matrices(-5, 5).map(t -> t.abs().add(0.01).mul(t.add(1e-300).div(t.abs().add(1e-300))).detach());
     }
 
+    /**
+     * Values in [-1000, 1000], kept 1e-3 away from 20: softplus (as PyTorch's) switches to x there and jumps by
+     * 2e-9, which a central difference straddling it reads as a wrong slope. jqwik likes round numbers, so it finds
+     * 20 exactly.
+     */
     @Provide
     Arbitrary<Tensor> large() {
-        return matrices(-1e3, 1e3);
+        return matrices(Arbitraries.doubles().between(-1e3, 1e3).filter(v -> Math.abs(v - 20) > 1e-3));
     }
 
     @Provide

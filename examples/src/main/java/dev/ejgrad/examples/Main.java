@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The examples' command line: {@code mnist}, the lessons, and {@code quickstart}.
+ * The examples' command line: {@code mnist}, {@code train-csv}, the lessons, and {@code quickstart}.
  *
  * <pre>
  * mvn -q -pl examples -am compile exec:java -Dexec.args="mnist"
@@ -28,8 +28,9 @@ import picocli.CommandLine.ScopeType;
  * accepted by every command, adds the stack trace.
  */
 @Command(name = "ejgrad-examples", mixinStandardHelpOptions = true, version = "ejgrad examples 0.1.0-SNAPSHOT",
-        description = "Runnable ejgrad programs: a full MNIST training run and the lessons behind cross-entropy.",
-        subcommands = {MnistCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
+        description = "Runnable ejgrad programs: a full MNIST training run, a classifier for any numeric CSV and the "
+            + "lessons behind cross-entropy.",
+        subcommands = {MnistCommand.class, TrainCsvCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
             LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
             Likelihoods.class, BitsPerCharacter.class, ExplainLosses.class, GraphCommand.class,
             QuickStart.class})

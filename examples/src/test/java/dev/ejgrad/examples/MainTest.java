@@ -17,8 +17,8 @@ class MainTest {
         cli.setOut(new PrintWriter(out));
         assertEquals(0, cli.execute("--help"));
         for (String name : new String[] {"mnist", "why-cross-entropy", "four-losses", "kl-vs-cross-entropy",
-            "logistic-regression", "multilabel", "mse-as-likelihood", "bits-per-character",
-            "explain-losses", "graph", "quickstart"}) {
+            "logistic-regression", "multilabel", "mse-as-likelihood", "fisher-information", "likelihoods",
+            "bits-per-character", "explain-losses", "graph", "quickstart", "train-csv"}) {
             assertTrue(out.toString().contains(name), name + " in\n" + out);
         }
     }

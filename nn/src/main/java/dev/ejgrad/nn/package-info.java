@@ -4,6 +4,7 @@
  * {@link dev.ejgrad.nn.LayerNorm}, {@link dev.ejgrad.nn.BatchNorm1d}), the activations, {@link dev.ejgrad.nn.MultiheadAttention},
  * the recurrent cells, {@link dev.ejgrad.nn.Embedding}, {@link dev.ejgrad.nn.Init}
  * (the counterpart of {@code torch.nn.init}), {@link dev.ejgrad.nn.Functional} (the counterpart of
- * {@code torch.nn.functional}), and {@link dev.ejgrad.nn.SafeTensors} for weights on disk.
+ * {@code torch.nn.functional}), {@link dev.ejgrad.nn.SafeTensors} for weights on disk and
+ * {@link dev.ejgrad.nn.Checkpoint} for resumable training runs.
  */
 package dev.ejgrad.nn;

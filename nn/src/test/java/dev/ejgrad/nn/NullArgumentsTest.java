@@ -75,7 +75,7 @@ class NullArgumentsTest {
         Dropout.class, LayerNorm.class, BatchNorm1d.class, GELU.class, LeakyReLU.class, ELU.class, SiLU.class,
         Softplus.class, Hardtanh.class, Init.class,
 
-        TensorDataset.class, DataLoader.class, Batch.class, Csv.class, Csv.Table.class};
+        TensorDataset.class, DataLoader.class, Batch.class, Csv.class, Csv.Table.class, Checkpoint.class};
 
     private Object valid(Class<?> type) {
         if (type == Tensor.class) {
@@ -117,6 +117,10 @@ class NullArgumentsTest {
             return new Module[] {new ReLU()};
         } else if (type == Tensor.InPlaceUpdate.class) {
             return (Tensor.InPlaceUpdate) (v, g) -> { };
+        } else if (type == Module.class) {
+            return new Sequential(new Linear(1, 1, true, new Random(0)));
+        } else if (type == dev.ejgrad.optim.LRScheduler.class) {
+            return new StepLR((Optimizer) valid(Optimizer.class), 2, 0.5);
         } else if (type == Optimizer.class) {
             return new SGD(List.of(Tensor.ones(1, 1).requiresGrad(true)), 0.1);
         } else if (type == OneCycleLR.AnnealStrategy.class) {
@@ -205,7 +209,8 @@ class NullArgumentsTest {
 
     /**
      * Parameters documented to take null: the bias of a linear layer without one; grad's seed for a 1x1 output; an
-     * attention mask (no mask); the labels or targets a batch does not have; {@code equals} (a record's, by Object's
+     * attention mask (no mask); the scheduler of Checkpoint's save with extra entries (none); the labels or targets a
+     * batch does not have; {@code equals} (a record's, by Object's
      * contract).
      */
     private static boolean nullable(Executable e, Parameter p) {
@@ -215,6 +220,8 @@ class NullArgumentsTest {
                 && p.getName().equals("attnMask")
                 || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput")
                 || e.getName().equals("equals")
+                || e.getDeclaringClass() == Checkpoint.class && e.getParameterCount() == 5
+                        && p.getName().equals("scheduler")
                 || e.getDeclaringClass() == Batch.class && (p.getName().equals("labels")
                         || p.getName().equals("targets"));
     }
