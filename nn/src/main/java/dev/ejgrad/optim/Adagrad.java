@@ -4,7 +4,6 @@ import dev.ejgrad.core.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Adagrad, with {@code torch.optim.Adagrad}'s update rule step for step (Duchi, Hazan and Singer, "Adaptive
@@ -18,25 +17,19 @@ import java.util.Set;
  * p = p - clr·g / (sqrt(s) + eps)                  (eps after the root)
  * </pre>
  *
- * <p>A parameter whose gradient is {@code null} at a step is skipped and its state does not advance. Defaults: lr
- * decay 0, weight decay 0, initial accumulator value 0, eps 1e-10.
+ * <p>Defaults: lr decay 0, weight decay 0, initial accumulator value 0, eps 1e-10. State per parameter:
+ * {@code step} and {@code sum}.
  *
  * <pre>{@code
  * Optimizer opt = new Adagrad(model.parameters(), 0.01).lrDecay(1e-3);
  * }</pre>
  */
-public final class Adagrad implements Optimizer {
+public final class Adagrad extends Optimizer {
 
-    private static final String NAME = "Adagrad";
-
-    private final List<Tensor> params;
-    private double lr;
     private double lrDecay;
     private double weightDecay;
     private double initialAccumulatorValue;
     private double eps = 1e-10;
-    private int[] steps;
-    private double[][] sums;
 
     /**
      * An Adagrad optimizer with no lr decay, no weight decay, accumulators starting at 0 and eps 1e-10.
@@ -46,126 +39,63 @@ public final class Adagrad implements Optimizer {
      * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative
      */
     public Adagrad(List<Tensor> params, double lr) {
-        this.params = Parameters.check(NAME, params);
-        this.lr = Parameters.checkLr(NAME, lr);
-        steps = new int[this.params.size()];
-        sums = new double[this.params.size()][];
+        super(params, lr, List.of("step", "sum"), List.of());
     }
 
-    /**
-     * Changes the learning rate, e.g. from a schedule (as setting {@code param_groups[0]["lr"]}); the state is kept.
-     *
-     * @param lr learning rate, at least 0
-     * @return this optimizer
-     * @throws IllegalArgumentException if lr is negative or NaN
-     */
     @Override
     public Adagrad lr(double lr) {
-        this.lr = Parameters.checkLr(NAME, lr);
+        super.lr(lr);
         return this;
     }
 
-    /** {@return the learning rate} */
-    @Override
-    public double lr() {
-        return lr;
-    }
-
     /**
-     * Sets the learning-rate decay.
-     *
+     * {@return this optimizer, with the learning-rate decay set}
      * @param lrDecay the step t uses lr / (1 + (t - 1)·lrDecay), at least 0
-     * @return this optimizer
-     * @throws IllegalArgumentException if lrDecay is negative or NaN
      */
     public Adagrad lrDecay(double lrDecay) {
-        this.lrDecay = Parameters.checkNonNegative(NAME, "lr_decay", lrDecay);
+        this.lrDecay = nonNegative("lr_decay", lrDecay);
         return this;
     }
 
     /**
-     * Sets the L2 penalty.
-     *
+     * {@return this optimizer, with the L2 penalty set}
      * @param weightDecay added to the gradient times the parameter, at least 0
-     * @return this optimizer
-     * @throws IllegalArgumentException if weightDecay is negative or NaN
      */
     public Adagrad weightDecay(double weightDecay) {
-        this.weightDecay = Parameters.checkNonNegative(NAME, "weight_decay", weightDecay);
+        this.weightDecay = nonNegative("weight_decay", weightDecay);
         return this;
     }
 
     /**
-     * Sets the accumulators' starting value, used by parameters that have not taken a step yet.
-     *
+     * {@return this optimizer, with the accumulators' starting value set (for parameters yet to take a step)}
      * @param initialAccumulatorValue the starting sum of squares, at least 0
-     * @return this optimizer
-     * @throws IllegalArgumentException if the value is negative or NaN
      */
     public Adagrad initialAccumulatorValue(double initialAccumulatorValue) {
-        this.initialAccumulatorValue = Parameters.checkNonNegative(NAME, "initial_accumulator_value",
-                initialAccumulatorValue);
+        this.initialAccumulatorValue = nonNegative("initial_accumulator_value", initialAccumulatorValue);
         return this;
     }
 
     /**
-     * Sets the term added to the denominator.
-     *
+     * {@return this optimizer, with the term added to the denominator set}
      * @param eps added after the square root, at least 0
-     * @return this optimizer
-     * @throws IllegalArgumentException if eps is negative or NaN
      */
     public Adagrad eps(double eps) {
-        this.eps = Parameters.checkNonNegative(NAME, "epsilon", eps);
+        this.eps = nonNegative("epsilon", eps);
         return this;
     }
 
-    /** Takes one step, updating every parameter whose gradient is not null. */
     @Override
-    public void step() {
-        for (int k = 0; k < params.size(); k++) {
-            if (params.get(k).grad() == null) {
-                continue;   // no gradient, no step, and no step count (as torch.optim)
-            }
-            int index = k;
-            params.get(k).updateInPlace((p, grad) -> update(index, p, grad));
+    protected void update(double[] p, double[] grad, int t, Map<String, double[]> state) {
+        double[] s = state.computeIfAbsent("sum", name -> new double[p.length]);
+        if (t == 1) {
+            Arrays.fill(s, initialAccumulatorValue);   // a parameter's first step: a new accumulator
         }
-    }
-
-    private void update(int k, double[] p, double[] grad) {
-        if (sums[k] == null) {
-            sums[k] = new double[p.length];
-            Arrays.fill(sums[k], initialAccumulatorValue);
-        }
-        int t = ++steps[k];
-        double clr = lr / (1 + (t - 1) * lrDecay);
-        double[] s = sums[k];
+        double clr = lr() / (1 + (t - 1) * lrDecay);
         for (int i = 0; i < p.length; i++) {
             double g = weightDecay == 0 ? grad[i] : grad[i] + weightDecay * p[i];
             s[i] = s[i] + 1 * g * g;
             double std = Math.sqrt(s[i]) + eps;
             p[i] = p[i] + -clr * g / std;   // ATen addcdiv: self + (value·t1)/t2
         }
-    }
-
-    /**
-     * {@inheritDoc} Adagrad's entries per parameter are {@code state.i.step} and {@code state.i.sum}.
-     */
-    @Override
-    public Map<String, Tensor> stateDict() {
-        return OptimizerState.save(params, lr, steps, Map.of("sum", sums));
-    }
-
-    @Override
-    public void loadStateDict(Map<String, Tensor> state) {
-        OptimizerState.Loaded loaded = OptimizerState.load(NAME, params, state, true, Set.of("sum"), Set.of());
-        lr = loaded.lr;
-        steps = loaded.steps;
-        sums = loaded.buffer("sum");
-    }
-
-    @Override
-    public void zeroGrad() {
-        Parameters.zeroGrad(params);
     }
 }

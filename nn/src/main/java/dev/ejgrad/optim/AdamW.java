@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Adam with decoupled weight decay, with {@code torch.optim.AdamW}'s rule (Loshchilov and Hutter, "Decoupled Weight
  * Decay Regularization", 2019): each step first multiplies the parameter by {@code 1 - lr·weightDecay}, then takes
- * an Adam step on the plain gradient. Defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01, no amsgrad.
+ * an {@link Adam} step on the plain gradient. Defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01, no amsgrad.
  */
-public final class AdamW extends Adam {
+public final class AdamW extends AdamBase<AdamW> {
 
     /**
      * An AdamW optimizer with the default betas (0.9, 0.999), eps 1e-8 and weight decay 0.01.
@@ -18,36 +18,6 @@ public final class AdamW extends Adam {
      * @throws IllegalArgumentException if the list is empty, has a non-leaf or a duplicate, or lr is negative
      */
     public AdamW(List<Tensor> params, double lr) {
-        super("AdamW", params, lr, true, 0.01);
-    }
-
-    @Override
-    public AdamW lr(double lr) {
-        super.lr(lr);
-        return this;
-    }
-
-    @Override
-    public AdamW betas(double beta1, double beta2) {
-        super.betas(beta1, beta2);
-        return this;
-    }
-
-    @Override
-    public AdamW eps(double eps) {
-        super.eps(eps);
-        return this;
-    }
-
-    @Override
-    public AdamW weightDecay(double weightDecay) {
-        super.weightDecay(weightDecay);
-        return this;
-    }
-
-    @Override
-    public AdamW amsgrad(boolean amsgrad) {
-        super.amsgrad(amsgrad);
-        return this;
+        super(params, lr, true, 0.01);
     }
 }

@@ -56,7 +56,7 @@ public final class ClipGrad {
             throw new IllegalArgumentException("clipGradNorm: normType is NaN");
         }
         double[] norms = ps.stream().filter(p -> p.grad() != null)
-                .mapToDouble(p -> norm(OptimizerState.flat(p.grad()), normType)).toArray();
+                .mapToDouble(p -> norm(flat(p.grad()), normType)).toArray();
         if (norms.length == 0) {
             return 0;
         }
@@ -71,7 +71,7 @@ public final class ClipGrad {
             if (g == null) {
                 continue;
             }
-            double[] v = OptimizerState.flat(g);
+            double[] v = flat(g);
             for (int i = 0; i < v.length; i++) {
                 v[i] = v[i] * coef;
             }
@@ -97,7 +97,7 @@ public final class ClipGrad {
             if (g == null) {
                 continue;
             }
-            double[] v = OptimizerState.flat(g);
+            double[] v = flat(g);
             for (int i = 0; i < v.length; i++) {
                 v[i] = Double.isNaN(v[i]) ? v[i] : Math.min(Math.max(v[i], -clipValue), clipValue);
             }
@@ -111,6 +111,11 @@ public final class ClipGrad {
             Objects.requireNonNull(params.get(i), "params[" + i + "]");
         }
         return params;
+    }
+
+    /** A tensor's values, row-major, copied. */
+    private static double[] flat(Tensor t) {
+        return java.util.Arrays.copyOf(t.toMatrix().data, t.numel());
     }
 
     /** torch.norm(v, p) of a flat vector. */

@@ -39,7 +39,7 @@ class GoldenClipGradTest {
         List<String> names = List.of("p0", "p1", "p2");
         for (String n : names) {
             Tensor p = tensor(c.get("inputs").get(n)).requiresGrad(true);
-            GoldenOptim2Test.setGrad(p, c.get("grads").get(n));
+            GoldenRmspropAdagradAndResumeTest.setGrad(p, c.get("grads").get(n));
             params.add(p);
         }
         JsonNode a = c.get("args");

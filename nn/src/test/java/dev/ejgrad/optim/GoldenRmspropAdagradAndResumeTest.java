@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * None skipped), and the resume cases of every optimizer: after {@code resume_after} steps the state is loaded into
  * a new optimizer over fresh copies of the parameters, which continues PyTorch's trajectory.
  */
-class GoldenOptim2Test {
+class GoldenRmspropAdagradAndResumeTest {
 
     private static final String[] OPS = {"optim_rmsprop", "optim_adagrad", "optim_sgd", "optim_adam", "optim_adamw"};
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Five-step trajectories of SGD, Adam and AdamW against torch.optim, including a parameter whose grad is None. */
-class GoldenOptimTest {
+class GoldenSgdAdamTrajectoryTest {
 
     static Stream<Arguments> optimizers() {
         return Golden.cases("optim_sgd", "optim_adam", "optim_adamw");
