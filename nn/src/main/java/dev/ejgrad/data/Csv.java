@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads a CSV file of numeric features and one label column into a {@link Table} (features, class labels, names),
@@ -44,9 +49,9 @@ import java.util.regex.Pattern;
  * (1-based, with its header name when there is one), e.g.
  * {@code wine.csv, line 12, column 3 ('ash'): 'x1' is not a number}.
  *
- * <p>The parser is this class's own, about 100 lines, rather than a CSV library: ejgrad's runtime dependencies are
- * EJML and SLF4J (and jackson-core for safetensors headers), and a library would still leave the numeric
- * conversion, the column-level errors and the byte-order mark to this class. {@code CsvTest} covers quoting, line
+ * <p>Apache Commons CSV splits the text into records and fields; this class adds what it leaves open: the byte-order
+ * mark, the strict quoting rules above (Commons CSV accepts a quote inside an unquoted field and spaces after a
+ * closing quote), the line of every field, the typed columns and the messages. {@code CsvTest} covers quoting, line
  * breaks inside quotes, CRLF and CR, the byte-order mark, empty lines and the position of every error.
  *
  * <p>A reader is immutable: each option returns a new reader.
@@ -274,7 +279,7 @@ public final class Csv {
     public Table read(Reader in, String source) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
-        List<Record> records = new Tokenizer(in, source, delimiter).records();
+        List<Record> records = records(in, source);
         if (records.isEmpty()) {
             throw new FormatException(source, 1, 0, null, "no data: the file is empty");
         }
@@ -469,130 +474,99 @@ public final class Csv {
     }
 
     /** One record: its fields and the line each field starts on (a quoted field may span lines). */
-    private static final class Record {
-        final int line;
-        final String[] fields;
-        final int[] fieldLines;
-
-        Record(int line, List<String> fields, List<Integer> fieldLines) {
-            this.line = line;
-            this.fields = fields.toArray(new String[0]);
-            this.fieldLines = fieldLines.stream().mapToInt(Integer::intValue).toArray();
-        }
+    private record Record(int line, String[] fields, int[] fieldLines) {
     }
 
-    /** RFC 4180 records from a character stream, with line numbers. */
-    private static final class Tokenizer {
-        private final Reader in;
-        private final String source;
-        private final char delimiter;
-        private int line = 1;
-        private int col;
-        private int pushed = -2;
-
-        Tokenizer(Reader in, String source, char delimiter) {
-            this.in = in;
-            this.source = source;
-            this.delimiter = delimiter;
-        }
-
-        /** The next character, with CRLF and CR read as one '\n'; -1 at the end. Counts lines and positions. */
-        private int next() throws IOException {
-            int c;
-            if (pushed != -2) {
-                c = pushed;
-                pushed = -2;
-            } else {
-                c = in.read();
-            }
-            if (c == '\r') {
-                int d = in.read();
-                if (d != '\n') {
-                    pushed = d;
+    /**
+     * The records of the text, split by Commons CSV, with the line of each field; lines that are empty or hold only
+     * spaces are skipped. Commons CSV reads leniently (text after a closing quote, a quote left open); a walk over
+     * the text beside its fields then finds the field of each record and refuses what RFC 4180 does not allow.
+     */
+    private List<Record> records(Reader in, String source) throws IOException {
+        StringWriter all = new StringWriter();
+        in.transferTo(all);
+        String text = all.toString();
+        text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        Lines lines = new Lines(text);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setTrailingData(true)
+                .setLenientEof(true).get();
+        List<Record> out = new ArrayList<>();
+        int at = 0;
+        try (CSVParser parser = CSVParser.parse(text, format)) {
+            for (CSVRecord r : parser) {
+                while (at < text.length() && (text.charAt(at) == '\n' || text.charAt(at) == '\r')) {
+                    at++;   // the previous record's line break and the empty lines Commons CSV skipped
                 }
-                c = '\n';
-            }
-            return c;
-        }
-
-        List<Record> records() throws IOException {
-            List<Record> out = new ArrayList<>();
-            int c = next();
-            if (c == '\uFEFF') {
-                c = next();
-            }
-            while (c != -1) {
-                int recordLine = line;
-                List<String> fields = new ArrayList<>();
-                List<Integer> lines = new ArrayList<>();
-                StringBuilder field = new StringBuilder();
-                boolean blank = true;
-                col = 1;
-                int fieldNo = 1;
-                while (true) {
-                    lines.add(line);
-                    if (c == '"') {
-                        blank = false;
-                        int openLine = line;
-                        int openCol = col;
-                        while (true) {
-                            c = next();
-                            col++;
-                            if (c == -1) {
-                                throw new FormatException(source, openLine, fieldNo, null, "the quote opened at "
-                                        + "character " + openCol + " is never closed");
-                            }
-                            if (c == '\n') {
-                                line++;
-                                col = 0;
-                            }
-                            if (c == '"') {
-                                c = next();
-                                col++;
-                                if (c != '"') {
-                                    break;
-                                }
-                            }
-                            field.append((char) c);
-                        }
-                        if (c != delimiter && c != '\n' && c != -1) {
-                            throw new FormatException(source, line, fieldNo, null, "text after the closing quote, "
-                                    + "at character " + col + " (a quote inside a quoted field is written \"\")");
-                        }
-                    } else {
-                        while (c != delimiter && c != '\n' && c != -1) {
-                            if (c == '"') {
-                                throw new FormatException(source, line, fieldNo, null, "a quote inside an unquoted "
-                                        + "field, at character " + col + "; quote the whole field");
-                            }
-                            if (c != ' ' && c != '\t') {
-                                blank = false;
-                            }
-                            field.append((char) c);
-                            c = next();
-                            col++;
-                        }
-                    }
-                    fields.add(field.toString());
-                    field.setLength(0);
-                    if (c == delimiter) {
-                        blank = false;
-                        fieldNo++;
-                        c = next();
-                        col++;
-                        continue;
-                    }
-                    break;
+                String[] fields = new String[r.size()];
+                int[] fieldLines = new int[r.size()];
+                boolean blank = r.size() == 1 && !quoted(text, at)
+                        && r.get(0).chars().allMatch(c -> c == ' ' || c == '\t');
+                int line = lines.line(at);
+                for (int j = 0; j < r.size(); j++) {
+                    at += j > 0 ? 1 : 0;   // the delimiter
+                    fieldLines[j] = lines.line(at);
+                    fields[j] = r.get(j).replace("\r\n", "\n").replace('\r', '\n');
+                    at = fieldEnd(text, at, r.get(j), j + 1, lines, source);
                 }
                 if (!blank) {
-                    out.add(new Record(recordLine, fields, lines));
-                }
-                if (c == '\n') {
-                    line++;
-                    c = next();
+                    out.add(new Record(line, fields, fieldLines));
                 }
             }
-            return out;
+        }
+        return out;
+    }
+
+    private static boolean quoted(String text, int at) {
+        return at < text.length() && text.charAt(at) == '"';
+    }
+
+    /** Where the field that starts at {@code at} ends in the text, refusing stray, unclosed and early quotes. */
+    private int fieldEnd(String text, int at, String value, int column, Lines lines, String source) {
+        if (!quoted(text, at)) {
+            int quote = value.indexOf('"');
+            if (quote >= 0) {
+                throw new FormatException(source, lines.line(at + quote), column, null, "a quote inside an unquoted "
+                        + "field, at character " + lines.character(at + quote) + "; quote the whole field");
+            }
+            return at + value.length();
+        }
+        int close = at + 1;
+        while (close < text.length() && (text.charAt(close) != '"' || quoted(text, close + 1))) {
+            close += text.charAt(close) == '"' ? 2 : 1;   // a quote written twice stands for one
+        }
+        if (close >= text.length()) {
+            throw new FormatException(source, lines.line(at), column, null, "the quote opened at character "
+                    + lines.character(at) + " is never closed");
+        }
+        int next = close + 1;
+        if (next < text.length() && text.charAt(next) != delimiter && text.charAt(next) != '\n'
+                && text.charAt(next) != '\r') {
+            throw new FormatException(source, lines.line(next), column, null, "text after the closing quote, at "
+                    + "character " + lines.character(next) + " (a quote inside a quoted field is written \"\")");
+        }
+        return next;
+    }
+
+    /** The 1-based line and character of a position in a text whose lines end with LF, CRLF or CR. */
+    private static final class Lines {
+        private final List<Integer> starts = new ArrayList<>(List.of(0));
+
+        Lines(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
+                    starts.add(i + 1);
+                }
+            }
+        }
+
+        int line(int at) {
+            int found = Collections.binarySearch(starts, at);
+            return found >= 0 ? found + 1 : -found - 1;
+        }
+
+        int character(int at) {
+            return at - starts.get(line(at) - 1) + 1;
         }
     }
 }
