@@ -1,6 +1,6 @@
 package dev.ejgrad.nn.loss;
 
-import static dev.ejgrad.nn.loss.LossSupport.at;
+import static dev.ejgrad.nn.loss.Explanations.at;
 
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
@@ -18,8 +18,12 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Shape: input and target {@code N x C}; weight broadcasts to it (NxC, 1xC, Nx1 or 1x1); output 1x1, or
  * {@code N x C} for {@link Reduction#NONE}.
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class BCELoss {
 
     private static final String NAME = "BCELoss";
@@ -42,24 +46,24 @@ public final class BCELoss {
     }
 
     /**
-     * Returns this loss with element weights.
+     * Returns a new loss: this one with element weights. This loss is not changed; use the result.
      *
      * @param weight a weight that broadcasts to the input (copied); must not require grad
-     * @return this loss with element weights
+     * @return a new loss with element weights (this one is unchanged)
      */
     public BCELoss weight(Tensor weight) {
-        return new BCELoss(LossSupport.constant(NAME, "weight", weight).detach(), reduction);
+        return new BCELoss(LossChecks.constant(NAME, "weight", weight).detach(), reduction);
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public BCELoss reduction(Reduction reduction) {
-        return new BCELoss(weight, LossSupport.checkReduction(NAME, reduction, false));
+        return new BCELoss(weight, LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -74,22 +78,22 @@ public final class BCELoss {
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
-        LossSupport.checkSameShape(NAME, input, target);
-        LossSupport.checkTargetConstant(NAME, target);
+        LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkTargetConstant(NAME, target);
         if (weight != null) {
-            LossSupport.checkElementWeight(NAME, "weight", weight, input);
+            LossChecks.checkElementWeight(NAME, "weight", weight, input);
         }
-        DMatrixRMaj p = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        LossSupport.checkUnitInterval(NAME, p, "input must be probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
-        LossSupport.checkUnitInterval(NAME, y, "target must be values in [0, 1]");
-        return LossSupport.reduceElements(terms(input, target), reduction);
+        DMatrixRMaj p = Autograd.valuesOf(input);
+        DMatrixRMaj y = Autograd.valuesOf(target);
+        LossChecks.checkUnitInterval(NAME, p, "input must be probabilities in [0, 1]; for logits use BCEWithLogitsLoss");
+        LossChecks.checkUnitInterval(NAME, y, "target must be values in [0, 1]");
+        return reduction.reduceElements(terms(input, target));
     }
 
     /** Each element's term as an op of its own, as libtorch's {@code binary_cross_entropy}, N x C. */
     private Tensor terms(Tensor input, Tensor target) {
-        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj losses = termValues(LossSupport.values(input), LossSupport.values(target), w);
+        DMatrixRMaj w = weight == null ? null : Autograd.valuesOf(weight);
+        DMatrixRMaj losses = termValues(Autograd.valuesOf(input), Autograd.valuesOf(target), w);
         return Autograd.op(NAME, losses, input, g -> backward(g, input, target));
     }
 
@@ -100,10 +104,10 @@ public final class BCELoss {
      * They differ from the exact derivative of the first rule by up to 7e-11, and libtorch's are the judge.
      */
     private Tensor backward(Tensor g, Tensor input, Tensor target) {
-        DMatrixRMaj gv = LossSupport.values(g);
-        DMatrixRMaj p = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
+        DMatrixRMaj gv = Autograd.valuesOf(g);
+        DMatrixRMaj p = Autograd.valuesOf(input);
+        DMatrixRMaj y = Autograd.valuesOf(target);
+        DMatrixRMaj w = weight == null ? null : Autograd.valuesOf(weight);
         int c = p.numCols;
         DMatrixRMaj grad = new DMatrixRMaj(p.numRows, c);
         for (int k = 0; k < grad.data.length; k++) {
@@ -134,12 +138,12 @@ public final class BCELoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int n = input.rows();
         int c = input.cols();
-        DMatrixRMaj p = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
+        DMatrixRMaj p = Autograd.valuesOf(input);
+        DMatrixRMaj y = Autograd.valuesOf(target);
+        DMatrixRMaj terms = Explanations.termValues(() -> terms(input, target));
         int clamped = 0;
         int[] perRow = new int[n];
         for (int k = 0; k < p.data.length; k++) {
@@ -153,7 +157,7 @@ public final class BCELoss {
             notes.add(clamped + " of " + n * c + " log terms hit the -100 clamp: each costs 100 and passes almost no "
                     + "gradient back through a sigmoid; on logits, BCEWithLogitsLoss stays exact");
         }
-        return LossSupport.elementwise(NAME, reduction, value, terms,
+        return Explanations.elementwise(NAME, reduction, value, terms,
                 i -> c + " terms" + (perRow[i] > 0 ? ", " + perRow[i] + " clamped at -100" : ""), notes);
     }
 

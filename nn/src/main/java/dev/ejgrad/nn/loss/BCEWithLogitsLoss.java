@@ -1,6 +1,6 @@
 package dev.ejgrad.nn.loss;
 
-import static dev.ejgrad.nn.loss.LossSupport.at;
+import static dev.ejgrad.nn.loss.Explanations.at;
 
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
@@ -18,8 +18,12 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Shape: input and target {@code N x C}; weight broadcasts to it (NxC, 1xC, Nx1 or 1x1); posWeight is 1xC (or
  * 1x1), one per label, broadcast over rows; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class BCEWithLogitsLoss {
 
     private static final String NAME = "BCEWithLogitsLoss";
@@ -40,40 +44,40 @@ public final class BCEWithLogitsLoss {
     }
 
     /**
-     * Returns this loss with element weights.
+     * Returns a new loss: this one with element weights. This loss is not changed; use the result.
      *
      * @param weight a weight that broadcasts to the input (copied); must not require grad
-     * @return this loss with element weights
+     * @return a new loss with element weights (this one is unchanged)
      */
     public BCEWithLogitsLoss weight(Tensor weight) {
-        return new BCEWithLogitsLoss(LossSupport.constant(NAME, "weight", weight).detach(), posWeight, reduction);
+        return new BCEWithLogitsLoss(LossChecks.constant(NAME, "weight", weight).detach(), posWeight, reduction);
     }
 
     /**
-     * Returns this loss with positive weights.
+     * Returns a new loss: this one with positive weights. This loss is not changed; use the result.
      *
      * @param posWeight the weight of the positive term per label, 1xC or 1x1 (copied); must not require grad
-     * @return this loss with positive weights
+     * @return a new loss with positive weights (this one is unchanged)
      * @throws IllegalArgumentException if it is not a single row
      */
     public BCEWithLogitsLoss posWeight(Tensor posWeight) {
-        Tensor pw = LossSupport.constant(NAME, "posWeight", posWeight);
+        Tensor pw = LossChecks.constant(NAME, "posWeight", posWeight);
         if (pw.rows() != 1) {
             throw new IllegalArgumentException(NAME + ": posWeight must be 1xC (one per label) or 1x1, got "
-                    + LossSupport.shape(pw));
+                    + LossChecks.shape(pw));
         }
         return new BCEWithLogitsLoss(weight, pw.detach(), reduction);
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public BCEWithLogitsLoss reduction(Reduction reduction) {
-        return new BCEWithLogitsLoss(weight, posWeight, LossSupport.checkReduction(NAME, reduction, false));
+        return new BCEWithLogitsLoss(weight, posWeight, LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -88,17 +92,17 @@ public final class BCEWithLogitsLoss {
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
-        LossSupport.checkSameShape(NAME, input, target);
-        LossSupport.checkTargetConstant(NAME, target);
+        LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkTargetConstant(NAME, target);
         if (weight != null) {
-            LossSupport.checkElementWeight(NAME, "weight", weight, input);
+            LossChecks.checkElementWeight(NAME, "weight", weight, input);
         }
         if (posWeight != null && posWeight.cols() != input.cols() && posWeight.cols() != 1) {
             throw new IllegalArgumentException(NAME + ": posWeight must be 1x" + input.cols() + " or 1x1 for an input "
-                    + "of shape " + LossSupport.shape(input) + ", got " + LossSupport.shape(posWeight));
+                    + "of shape " + LossChecks.shape(input) + ", got " + LossChecks.shape(posWeight));
         }
-        LossSupport.checkUnitInterval(NAME, LossSupport.values(target), "target must be in [0, 1]");
-        return LossSupport.reduceElements(terms(input, target), reduction);
+        LossChecks.checkUnitInterval(NAME, Autograd.valuesOf(target), "target must be in [0, 1]");
+        return reduction.reduceElements(terms(input, target));
     }
 
     /**
@@ -124,14 +128,14 @@ public final class BCEWithLogitsLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int n = input.rows();
         int c = input.cols();
-        DMatrixRMaj x = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
-        DMatrixRMaj w = weight == null ? null : LossSupport.values(weight);
-        DMatrixRMaj pw = posWeight == null ? null : LossSupport.values(posWeight);
-        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
+        DMatrixRMaj x = Autograd.valuesOf(input);
+        DMatrixRMaj y = Autograd.valuesOf(target);
+        DMatrixRMaj w = weight == null ? null : Autograd.valuesOf(weight);
+        DMatrixRMaj pw = posWeight == null ? null : Autograd.valuesOf(posWeight);
+        DMatrixRMaj terms = Explanations.termValues(() -> terms(input, target));
         int positives = 0;
         double added = 0;
         for (int k = 0; pw != null && k < x.data.length; k++) {
@@ -146,7 +150,7 @@ public final class BCEWithLogitsLoss {
             notes.add("posWeight scaled the positive term -y·log σ(x) of the " + positives + " elements with a "
                     + "target > 0, adding " + LossExplanation.number(added) + " to the sum");
         }
-        return LossSupport.elementwise(NAME, reduction, value, terms, i -> c + " terms", notes);
+        return Explanations.elementwise(NAME, reduction, value, terms, i -> c + " terms", notes);
     }
 
     /** {@code log σ(x) = min(x, 0) - log1p(e^-|x|)}, finite for every finite x. */

@@ -1,10 +1,10 @@
 package dev.ejgrad.nn.loss;
 
-import static dev.ejgrad.nn.loss.LossSupport.checkClassTargets;
-import static dev.ejgrad.nn.loss.LossSupport.checkClassWeight;
-import static dev.ejgrad.nn.loss.LossSupport.checkSameShape;
-import static dev.ejgrad.nn.loss.LossSupport.checkTargetConstant;
-import static dev.ejgrad.nn.loss.LossSupport.logSoftmaxValues;
+import static dev.ejgrad.nn.loss.LossChecks.checkClassTargets;
+import static dev.ejgrad.nn.loss.LossChecks.checkClassWeight;
+import static dev.ejgrad.nn.loss.LossChecks.checkSameShape;
+import static dev.ejgrad.nn.loss.LossChecks.checkTargetConstant;
+import static dev.ejgrad.nn.loss.Explanations.logSoftmaxValues;
 
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.NoGrad;
@@ -31,8 +31,12 @@ import org.ejml.data.DMatrixRMaj;
  * Tensor loss = new CrossEntropyLoss().labelSmoothing(0.1).forward(logits, labels);
  * }</pre>
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class CrossEntropyLoss {
 
     private static final String NAME = "CrossEntropyLoss";
@@ -56,30 +60,30 @@ public final class CrossEntropyLoss {
     }
 
     /**
-     * Returns this loss with class weights.
+     * Returns a new loss: this one with class weights. This loss is not changed; use the result.
      *
      * @param weight a 1xC weight per class (copied); must not require grad
-     * @return this loss with class weights
+     * @return a new loss with class weights (this one is unchanged)
      */
     public CrossEntropyLoss weight(Tensor weight) {
-        return new CrossEntropyLoss(LossSupport.classWeight(NAME, weight), ignoreIndex, labelSmoothing, reduction);
+        return new CrossEntropyLoss(LossChecks.classWeight(NAME, weight), ignoreIndex, labelSmoothing, reduction);
     }
 
     /**
-     * Returns this loss with that ignore index.
+     * Returns a new loss: this one with that ignore index. This loss is not changed; use the result.
      *
      * @param ignoreIndex a target value whose rows contribute nothing, to the loss or to the mean's denominator
-     * @return this loss with that ignore index
+     * @return a new loss with that ignore index (this one is unchanged)
      */
     public CrossEntropyLoss ignoreIndex(int ignoreIndex) {
         return new CrossEntropyLoss(weight, ignoreIndex, labelSmoothing, reduction);
     }
 
     /**
-     * Returns this loss with label smoothing.
+     * Returns a new loss: this one with label smoothing. This loss is not changed; use the result.
      *
      * @param labelSmoothing ε in [0, 1]: the target becomes {@code (1-ε)·target + ε/C}
-     * @return this loss with label smoothing
+     * @return a new loss with label smoothing (this one is unchanged)
      * @throws IllegalArgumentException if ε is outside [0, 1]
      */
     public CrossEntropyLoss labelSmoothing(double labelSmoothing) {
@@ -90,15 +94,15 @@ public final class CrossEntropyLoss {
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public CrossEntropyLoss reduction(Reduction reduction) {
         return new CrossEntropyLoss(weight, ignoreIndex, labelSmoothing,
-                LossSupport.checkReduction(NAME, reduction, false));
+                LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -121,26 +125,26 @@ public final class CrossEntropyLoss {
     private HardTarget hardTarget(Tensor logp, int[] target) {
         int c = logp.cols();
         double[] w = classWeights(c);
-        LossSupport.ClassTerms nll = LossSupport.nllTerms(logp, target, weight == null ? null : w, ignoreIndex);
-        Tensor loss = LossSupport.reduce(nll.terms, reduction, nll.denominator);
+        ClassTerms nll = ClassTerms.nll(logp, target, weight == null ? null : w, ignoreIndex);
+        Tensor loss = reduction.reduce(nll.terms, nll.denominator);
         if (labelSmoothing == 0) {
             return new HardTarget(nll, null, loss);
         }
         // -Σ_c w[c]·log p[c] per row, zero on the ignored rows, reduced with NLL's denominator (as ATen)
         Tensor weighted = weight == null ? logp : logp.mul(weight);
         Tensor smooth = nll.zeroIgnored(weighted.sum(1).neg());
-        Tensor smoothLoss = LossSupport.reduce(smooth, reduction, nll.denominator);
+        Tensor smoothLoss = reduction.reduce(smooth, nll.denominator);
         double eps = labelSmoothing;
         return new HardTarget(nll, smooth, loss.mul(1 - eps).add(smoothLoss.mul(eps / c)));
     }
 
     /** NLL's terms, the smoothing terms (null without smoothing), and the loss. */
     private static final class HardTarget {
-        final LossSupport.ClassTerms nll;
+        final ClassTerms nll;
         final Tensor smooth;
         final Tensor loss;
 
-        HardTarget(LossSupport.ClassTerms nll, Tensor smooth, Tensor loss) {
+        HardTarget(ClassTerms nll, Tensor smooth, Tensor loss) {
             this.nll = nll;
             this.smooth = smooth;
             this.loss = loss;
@@ -165,7 +169,7 @@ public final class CrossEntropyLoss {
         checkSameShape(NAME, input, target);
         checkTargetConstant(NAME, target);
         checkClassWeight(NAME, weight, input);
-        return LossSupport.reduce(softTerms(input.logSoftmax(1), target), reduction, input.rows());
+        return reduction.reduce(softTerms(input.logSoftmax(1), target), input.rows());
     }
 
     /** {@code -Σ_c log p[c]·q'[c]·w[c]} per row (N x 1), with {@code q' = (1-ε)·q + ε/C}, as ATen. */
@@ -199,7 +203,7 @@ public final class CrossEntropyLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, int[])}
      */
     public LossExplanation explain(Tensor input, int[] target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int c = input.cols();
         DMatrixRMaj logp = logSoftmaxValues(input);
         double[] w = classWeights(c);
@@ -238,7 +242,7 @@ public final class CrossEntropyLoss {
                     + ") + " + eps + "/" + c + " x smoothing part (sum " + LossExplanation.number(smoothTotal)
                     + "), both divided by the same denominator");
         }
-        return LossSupport.classIndexed(NAME, reduction, value, rows, denominator, kept, weight != null, notes);
+        return Explanations.classIndexed(NAME, reduction, value, rows, denominator, kept, weight != null, notes);
     }
 
     /**
@@ -251,17 +255,17 @@ public final class CrossEntropyLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int n = input.rows();
         int c = input.cols();
         double eps = labelSmoothing;
-        DMatrixRMaj terms = LossSupport.termValues(() -> softTerms(input.logSoftmax(1), target));
+        DMatrixRMaj terms = Explanations.termValues(() -> softTerms(input.logSoftmax(1), target));
         java.util.List<String> notes = new java.util.ArrayList<>();
         if (eps > 0) {
             notes.add("label smoothing " + eps + ": each target row became (1 - " + eps + ") x q + " + eps + "/" + c);
         }
         return new LossExplanation(NAME, reduction, value, reduction == Reduction.MEAN ? n : 1,
                 reduction == Reduction.MEAN ? "the " + n + " rows (probability targets)" : "no division for " + reduction,
-                LossSupport.rowSums(terms, i -> "-Σ w·q·log p over " + c + " classes"), notes);
+                Explanations.rowSums(terms, i -> "-Σ w·q·log p over " + c + " classes"), notes);
     }
 }

@@ -22,9 +22,14 @@ import org.ejml.data.DMatrixRMaj;
  * row, shared by its columns) or {@code 1 x D} (one per column, shared by the rows; its gradient sums over them);
  * output 1x1, or {@code N x D} for {@link Reduction#NONE}.
  *
- * <p>Defaults, PyTorch's: {@code full} false, {@code eps} 1e-6, MEAN. Immutable: each configuration method returns
- * a new loss.
+ * <p>Defaults, PyTorch's: {@code full} false, {@code eps} 1e-6, MEAN.
+ *
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class GaussianNLLLoss {
 
     private static final String NAME = "GaussianNLLLoss";
@@ -46,35 +51,35 @@ public final class GaussianNLLLoss {
     }
 
     /**
-     * Returns this loss with or without the constant.
+     * Returns a new loss: this one with or without the constant. This loss is not changed; use the result.
      *
      * @param full whether to add {@code 0.5·log(2π)} to every term, making it the exact negative log-density
-     * @return this loss with that option
+     * @return a new loss with that option (this one is unchanged)
      */
     public GaussianNLLLoss full(boolean full) {
         return new GaussianNLLLoss(full, eps, reduction);
     }
 
     /**
-     * Returns this loss with that clamp.
+     * Returns a new loss: this one with that clamp. This loss is not changed; use the result.
      *
      * @param eps the smallest variance used in the value, non-negative and finite
-     * @return this loss with that clamp
+     * @return a new loss with that clamp (this one is unchanged)
      * @throws IllegalArgumentException if {@code eps} is negative, NaN or infinite
      */
     public GaussianNLLLoss eps(double eps) {
-        return new GaussianNLLLoss(full, LossSupport.checkEps(NAME, eps), reduction);
+        return new GaussianNLLLoss(full, LossChecks.checkEps(NAME, eps), reduction);
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public GaussianNLLLoss reduction(Reduction reduction) {
-        return new GaussianNLLLoss(full, eps, LossSupport.checkReduction(NAME, reduction, false));
+        return new GaussianNLLLoss(full, eps, LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -92,20 +97,20 @@ public final class GaussianNLLLoss {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(var, "var");
         check(input, target, var);
-        return LossSupport.reduceElements(terms(input, target, var), reduction);
+        return reduction.reduceElements(terms(input, target, var));
     }
 
     private static void check(Tensor input, Tensor target, Tensor var) {
-        LossSupport.checkSameShape(NAME, input, target);
+        LossChecks.checkSameShape(NAME, input, target);
         int n = input.rows();
         int d = input.cols();
         boolean fits = var.rows() == n && (var.cols() == d || var.cols() == 1) || var.rows() == 1 && var.cols() == d;
         if (!fits) {
-            throw new IllegalArgumentException(NAME + ": var of shape " + LossSupport.shape(var) + " is of incorrect "
-                    + "size for an input of shape " + LossSupport.shape(input) + " (use " + n + "x" + d + ", " + n
+            throw new IllegalArgumentException(NAME + ": var of shape " + LossChecks.shape(var) + " is of incorrect "
+                    + "size for an input of shape " + LossChecks.shape(input) + " (use " + n + "x" + d + ", " + n
                     + "x1 or 1x" + d + ")");
         }
-        DMatrixRMaj v = LossSupport.values(var);
+        DMatrixRMaj v = Autograd.valuesOf(var);
         for (int k = 0; k < v.data.length; k++) {
             if (v.data[k] < 0) {
                 throw new IllegalArgumentException(NAME + ": var has negative entry/entries; found " + v.data[k]
@@ -126,7 +131,7 @@ public final class GaussianNLLLoss {
      * under no_grad, so its graph holds only the clone's identity.
      */
     private Tensor clampInValue(Tensor var) {
-        DMatrixRMaj v = LossSupport.values(var);
+        DMatrixRMaj v = Autograd.valuesOf(var);
         DMatrixRMaj clamped = new DMatrixRMaj(v.numRows, v.numCols);
         for (int k = 0; k < v.data.length; k++) {
             // NaN stays NaN, as torch.clamp_
@@ -146,9 +151,9 @@ public final class GaussianNLLLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target, Tensor var) {
-        double value = LossSupport.valueOf(() -> forward(input, target, var), reduction);
-        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target, var));
-        DMatrixRMaj v = LossSupport.values(var);
+        double value = Explanations.valueOf(() -> forward(input, target, var), reduction);
+        DMatrixRMaj terms = Explanations.termValues(() -> terms(input, target, var));
+        DMatrixRMaj v = Autograd.valuesOf(var);
         int clamped = 0;
         for (double x : v.data) {
             if (x < eps) {
@@ -165,7 +170,7 @@ public final class GaussianNLLLoss {
         }
         String shared = var.cols() != input.cols() ? ", one variance per row"
                 : var.rows() != input.rows() ? ", one variance per column" : "";
-        return LossSupport.elementwise(NAME, reduction, value, terms,
+        return Explanations.elementwise(NAME, reduction, value, terms,
                 i -> "Σ 0.5·(log var + (input - target)²/var)" + shared, notes);
     }
 }

@@ -17,8 +17,12 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Shape: input and target {@code N x C}; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class KLDivLoss {
 
     private static final String NAME = "KLDivLoss";
@@ -37,20 +41,20 @@ public final class KLDivLoss {
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN, SUM or BATCHMEAN (the true KL divergence per example)
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      */
     public KLDivLoss reduction(Reduction reduction) {
-        return new KLDivLoss(LossSupport.checkReduction(NAME, reduction, true), logTarget);
+        return new KLDivLoss(LossChecks.checkReduction(NAME, reduction, true), logTarget);
     }
 
     /**
-     * Returns this loss with that target form.
+     * Returns a new loss: this one with that target form. This loss is not changed; use the result.
      *
      * @param logTarget whether the target is given as log-probabilities
-     * @return this loss with that target form
+     * @return a new loss with that target form (this one is unchanged)
      */
     public KLDivLoss logTarget(boolean logTarget) {
         return new KLDivLoss(reduction, logTarget);
@@ -68,9 +72,9 @@ public final class KLDivLoss {
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
-        LossSupport.checkSameShape(NAME, input, target);
-        LossSupport.checkTargetConstant(NAME, target);
-        return LossSupport.reduceElements(terms(input, target), reduction);
+        LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkTargetConstant(NAME, target);
+        return reduction.reduceElements(terms(input, target));
     }
 
     /**
@@ -81,7 +85,7 @@ public final class KLDivLoss {
         if (logTarget) {
             return target.sub(input).mul(target.exp());
         }
-        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj y = Autograd.valuesOf(target);
         DMatrixRMaj yLogY = new DMatrixRMaj(y.numRows, y.numCols);
         for (int k = 0; k < y.data.length; k++) {
             yLogY.data[k] = xlogy(y.data[k]);
@@ -104,11 +108,11 @@ public final class KLDivLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int n = input.rows();
         int c = input.cols();
-        DMatrixRMaj x = LossSupport.values(input);
-        DMatrixRMaj y = LossSupport.values(target);
+        DMatrixRMaj x = Autograd.valuesOf(input);
+        DMatrixRMaj y = Autograd.valuesOf(target);
         DMatrixRMaj terms = new DMatrixRMaj(n, c);
         double crossEntropy = 0;
         double entropy = 0;
@@ -126,6 +130,6 @@ public final class KLDivLoss {
             notes.add("MEAN divides by every element, as PyTorch does; BATCHMEAN (divide by N) is the true KL "
                     + "divergence per example");
         }
-        return LossSupport.elementwise(NAME, reduction, value, terms, i -> "Σ p·(log p - log q)", notes);
+        return Explanations.elementwise(NAME, reduction, value, terms, i -> "Σ p·(log p - log q)", notes);
     }
 }

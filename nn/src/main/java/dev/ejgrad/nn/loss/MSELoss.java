@@ -12,8 +12,12 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Shape: input and target {@code N x C}; output 1x1, or {@code N x C} for {@link Reduction#NONE}.
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class MSELoss {
 
     private static final String NAME = "MSELoss";
@@ -30,14 +34,14 @@ public final class MSELoss {
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public MSELoss reduction(Reduction reduction) {
-        return new MSELoss(LossSupport.checkReduction(NAME, reduction, false));
+        return new MSELoss(LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -51,8 +55,8 @@ public final class MSELoss {
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
-        LossSupport.checkSameShape(NAME, input, target);
-        return LossSupport.reduceElements(terms(input, target), reduction);
+        LossChecks.checkSameShape(NAME, input, target);
+        return reduction.reduceElements(terms(input, target));
     }
 
     /** Each element's term, {@code (input - target)²}. */
@@ -70,9 +74,9 @@ public final class MSELoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
-        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
-        return LossSupport.elementwise(NAME, reduction, value, terms, i -> "Σ (input - target)²",
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
+        DMatrixRMaj terms = Explanations.termValues(() -> terms(input, target));
+        return Explanations.elementwise(NAME, reduction, value, terms, i -> "Σ (input - target)²",
                 java.util.List.of());
     }
 }

@@ -1,8 +1,9 @@
 package dev.ejgrad.nn.loss;
 
-import static dev.ejgrad.nn.loss.LossSupport.checkClassTargets;
-import static dev.ejgrad.nn.loss.LossSupport.checkClassWeight;
+import static dev.ejgrad.nn.loss.LossChecks.checkClassTargets;
+import static dev.ejgrad.nn.loss.LossChecks.checkClassWeight;
 
+import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -17,8 +18,12 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Shape: input {@code N x C}; target {@code int[N]}; output 1x1, or {@code N x 1} for {@link Reduction#NONE}.
  *
- * <p>Immutable: each configuration method returns a new loss.
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class NLLLoss {
 
     private static final String NAME = "NLLLoss";
@@ -39,34 +44,34 @@ public final class NLLLoss {
     }
 
     /**
-     * Returns this loss with class weights.
+     * Returns a new loss: this one with class weights. This loss is not changed; use the result.
      *
      * @param weight a 1xC weight per class (copied); must not require grad
-     * @return this loss with class weights
+     * @return a new loss with class weights (this one is unchanged)
      */
     public NLLLoss weight(Tensor weight) {
-        return new NLLLoss(LossSupport.classWeight(NAME, weight), ignoreIndex, reduction);
+        return new NLLLoss(LossChecks.classWeight(NAME, weight), ignoreIndex, reduction);
     }
 
     /**
-     * Returns this loss with that ignore index.
+     * Returns a new loss: this one with that ignore index. This loss is not changed; use the result.
      *
      * @param ignoreIndex a target value whose rows contribute nothing
-     * @return this loss with that ignore index
+     * @return a new loss with that ignore index (this one is unchanged)
      */
     public NLLLoss ignoreIndex(int ignoreIndex) {
         return new NLLLoss(weight, ignoreIndex, reduction);
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public NLLLoss reduction(Reduction reduction) {
-        return new NLLLoss(weight, ignoreIndex, LossSupport.checkReduction(NAME, reduction, false));
+        return new NLLLoss(weight, ignoreIndex, LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -82,8 +87,8 @@ public final class NLLLoss {
         Objects.requireNonNull(input, "input");
         checkClassTargets(NAME, input, target, ignoreIndex);
         checkClassWeight(NAME, weight, input);
-        LossSupport.ClassTerms nll = LossSupport.nllTerms(input, target, classWeights(), ignoreIndex);
-        return LossSupport.reduce(nll.terms, reduction, nll.denominator);
+        ClassTerms nll = ClassTerms.nll(input, target, classWeights(), ignoreIndex);
+        return reduction.reduce(nll.terms, nll.denominator);
     }
 
     private double[] classWeights() {
@@ -100,12 +105,12 @@ public final class NLLLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, int[])}
      */
     public LossExplanation explain(Tensor input, int[] target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
         int c = input.cols();
         double[] w = classWeights();
-        DMatrixRMaj terms = LossSupport.termValues(
-                () -> LossSupport.nllTerms(input, target, w, ignoreIndex).terms);
-        DMatrixRMaj x = LossSupport.values(input);
+        DMatrixRMaj terms = Explanations.termValues(
+                () -> ClassTerms.nll(input, target, w, ignoreIndex).terms);
+        DMatrixRMaj x = Autograd.valuesOf(input);
         java.util.List<LossExplanation.Row> rows = new java.util.ArrayList<>();
         double denominator = 0;
         int kept = 0;
@@ -123,6 +128,6 @@ public final class NLLLoss {
                     false));
         }
         java.util.List<String> notes = new java.util.ArrayList<>();
-        return LossSupport.classIndexed(NAME, reduction, value, rows, denominator, kept, w != null, notes);
+        return Explanations.classIndexed(NAME, reduction, value, rows, denominator, kept, w != null, notes);
     }
 }

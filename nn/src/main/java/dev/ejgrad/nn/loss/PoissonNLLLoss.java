@@ -1,5 +1,6 @@
 package dev.ejgrad.nn.loss;
 
+import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,14 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Shape: input and target {@code N x D}; output 1x1, or {@code N x D} for {@link Reduction#NONE}.
  *
- * <p>Defaults, PyTorch's: {@code logInput} true, {@code full} false, {@code eps} 1e-8, MEAN. Immutable: each
- * configuration method returns a new loss.
+ * <p>Defaults, PyTorch's: {@code logInput} true, {@code full} false, {@code eps} 1e-8, MEAN.
+ *
+ * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
+ * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
+ * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
+ * Error Prone flag a result left unused.
  */
+@CheckReturnValue
 public final class PoissonNLLLoss {
 
     private static final String NAME = "PoissonNLLLoss";
@@ -47,42 +53,42 @@ public final class PoissonNLLLoss {
      * Returns this loss taking that form of input.
      *
      * @param logInput true: the input is the log-rate (any real); false: the rate itself (non-negative)
-     * @return this loss with that option
+     * @return a new loss with that option (this one is unchanged)
      */
     public PoissonNLLLoss logInput(boolean logInput) {
         return new PoissonNLLLoss(logInput, full, eps, reduction);
     }
 
     /**
-     * Returns this loss with or without the Stirling term.
+     * Returns a new loss: this one with or without the Stirling term. This loss is not changed; use the result.
      *
      * @param full whether to add {@code target·log(target) - target + 0.5·log(2π·target)} where {@code target > 1}
-     * @return this loss with that option
+     * @return a new loss with that option (this one is unchanged)
      */
     public PoissonNLLLoss full(boolean full) {
         return new PoissonNLLLoss(logInput, full, eps, reduction);
     }
 
     /**
-     * Returns this loss with that stabiliser, used only when the input is the rate: {@code log(input + eps)}.
+     * Returns a new loss: this one with that stabiliser, used only when the input is the rate: {@code log(input + eps)}. This loss is not changed; use the result.
      *
      * @param eps added to the rate inside the log, non-negative and finite
-     * @return this loss with that stabiliser
+     * @return a new loss with that stabiliser (this one is unchanged)
      * @throws IllegalArgumentException if {@code eps} is negative, NaN or infinite
      */
     public PoissonNLLLoss eps(double eps) {
-        return new PoissonNLLLoss(logInput, full, LossSupport.checkEps(NAME, eps), reduction);
+        return new PoissonNLLLoss(logInput, full, LossChecks.checkEps(NAME, eps), reduction);
     }
 
     /**
-     * Returns this loss with that reduction.
+     * Returns a new loss: this one with that reduction. This loss is not changed; use the result.
      *
      * @param reduction NONE, MEAN or SUM
-     * @return this loss with that reduction
+     * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
     public PoissonNLLLoss reduction(Reduction reduction) {
-        return new PoissonNLLLoss(logInput, full, eps, LossSupport.checkReduction(NAME, reduction, false));
+        return new PoissonNLLLoss(logInput, full, eps, LossChecks.checkReduction(NAME, reduction, false));
     }
 
     /**
@@ -97,14 +103,14 @@ public final class PoissonNLLLoss {
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
-        LossSupport.checkSameShape(NAME, input, target);
-        LossSupport.checkTargetConstant(NAME, target);
-        checkNonNegative(LossSupport.values(target), "target must be non-negative counts");
+        LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkTargetConstant(NAME, target);
+        checkNonNegative(Autograd.valuesOf(target), "target must be non-negative counts");
         if (!logInput) {
-            checkNonNegative(LossSupport.values(input), "input must be non-negative rates when logInput is false "
+            checkNonNegative(Autograd.valuesOf(input), "input must be non-negative rates when logInput is false "
                     + "(for log-rates use logInput(true))");
         }
-        return LossSupport.reduceElements(terms(input, target), reduction);
+        return reduction.reduceElements(terms(input, target));
     }
 
     private static void checkNonNegative(DMatrixRMaj m, String what) {
@@ -119,7 +125,7 @@ public final class PoissonNLLLoss {
     /** Each element's term, in ATen's {@code poisson_nll_loss} order. */
     private Tensor terms(Tensor input, Tensor target) {
         Tensor terms = logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(eps).log()));
-        return full ? terms.add(Tensor.from(stirling(LossSupport.values(target)))) : terms;
+        return full ? terms.add(Tensor.from(stirling(Autograd.valuesOf(target)))) : terms;
     }
 
     /** {@code t·log t - t + 0.5·log(2π·t)} where {@code t > 1}, else 0: a constant of the target. */
@@ -142,11 +148,11 @@ public final class PoissonNLLLoss {
      * @throws IllegalArgumentException as {@link #forward(Tensor, Tensor)}
      */
     public LossExplanation explain(Tensor input, Tensor target) {
-        double value = LossSupport.valueOf(() -> forward(input, target), reduction);
-        DMatrixRMaj terms = LossSupport.termValues(() -> terms(input, target));
+        double value = Explanations.valueOf(() -> forward(input, target), reduction);
+        DMatrixRMaj terms = Explanations.termValues(() -> terms(input, target));
         List<String> notes = new ArrayList<>();
         if (full) {
-            DMatrixRMaj t = LossSupport.values(target);
+            DMatrixRMaj t = Autograd.valuesOf(target);
             DMatrixRMaj s = stirling(t);
             int count = 0;
             double total = 0;
@@ -160,6 +166,6 @@ public final class PoissonNLLLoss {
                     + " elements with target > 1, " + LossExplanation.number(total) + " in all");
         }
         String term = logInput ? "Σ exp(input) - target·input" : "Σ input - target·log(input + eps)";
-        return LossSupport.elementwise(NAME, reduction, value, terms, i -> term + (full ? " + Stirling" : ""), notes);
+        return Explanations.elementwise(NAME, reduction, value, terms, i -> term + (full ? " + Stirling" : ""), notes);
     }
 }
