@@ -20,10 +20,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class BCELoss {
 
     private static final String NAME = "BCELoss";
@@ -51,6 +50,7 @@ public final class BCELoss {
      * @param weight a weight that broadcasts to the input (copied); must not require grad
      * @return a new loss with element weights (this one is unchanged)
      */
+    @CheckReturnValue
     public BCELoss weight(Tensor weight) {
         return new BCELoss(LossChecks.constant(NAME, "weight", weight).detach(), reduction);
     }
@@ -62,6 +62,7 @@ public final class BCELoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public BCELoss reduction(Reduction reduction) {
         return new BCELoss(weight, LossChecks.checkReduction(NAME, reduction, false));
     }

@@ -20,10 +20,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class BCEWithLogitsLoss {
 
     private static final String NAME = "BCEWithLogitsLoss";
@@ -49,6 +48,7 @@ public final class BCEWithLogitsLoss {
      * @param weight a weight that broadcasts to the input (copied); must not require grad
      * @return a new loss with element weights (this one is unchanged)
      */
+    @CheckReturnValue
     public BCEWithLogitsLoss weight(Tensor weight) {
         return new BCEWithLogitsLoss(LossChecks.constant(NAME, "weight", weight).detach(), posWeight, reduction);
     }
@@ -60,6 +60,7 @@ public final class BCEWithLogitsLoss {
      * @return a new loss with positive weights (this one is unchanged)
      * @throws IllegalArgumentException if it is not a single row
      */
+    @CheckReturnValue
     public BCEWithLogitsLoss posWeight(Tensor posWeight) {
         Tensor pw = LossChecks.constant(NAME, "posWeight", posWeight);
         if (pw.rows() != 1) {
@@ -76,6 +77,7 @@ public final class BCEWithLogitsLoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public BCEWithLogitsLoss reduction(Reduction reduction) {
         return new BCEWithLogitsLoss(weight, posWeight, LossChecks.checkReduction(NAME, reduction, false));
     }

@@ -33,10 +33,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class CrossEntropyLoss {
 
     private static final String NAME = "CrossEntropyLoss";
@@ -65,6 +64,7 @@ public final class CrossEntropyLoss {
      * @param weight a 1xC weight per class (copied); must not require grad
      * @return a new loss with class weights (this one is unchanged)
      */
+    @CheckReturnValue
     public CrossEntropyLoss weight(Tensor weight) {
         return new CrossEntropyLoss(LossChecks.classWeight(NAME, weight), ignoreIndex, labelSmoothing, reduction);
     }
@@ -75,6 +75,7 @@ public final class CrossEntropyLoss {
      * @param ignoreIndex a target value whose rows contribute nothing, to the loss or to the mean's denominator
      * @return a new loss with that ignore index (this one is unchanged)
      */
+    @CheckReturnValue
     public CrossEntropyLoss ignoreIndex(int ignoreIndex) {
         return new CrossEntropyLoss(weight, ignoreIndex, labelSmoothing, reduction);
     }
@@ -86,6 +87,7 @@ public final class CrossEntropyLoss {
      * @return a new loss with label smoothing (this one is unchanged)
      * @throws IllegalArgumentException if ε is outside [0, 1]
      */
+    @CheckReturnValue
     public CrossEntropyLoss labelSmoothing(double labelSmoothing) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException(NAME + ": labelSmoothing must be in [0, 1], got " + labelSmoothing);
@@ -100,6 +102,7 @@ public final class CrossEntropyLoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public CrossEntropyLoss reduction(Reduction reduction) {
         return new CrossEntropyLoss(weight, ignoreIndex, labelSmoothing,
                 LossChecks.checkReduction(NAME, reduction, false));

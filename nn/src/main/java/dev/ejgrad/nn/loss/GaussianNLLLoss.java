@@ -26,10 +26,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class GaussianNLLLoss {
 
     private static final String NAME = "GaussianNLLLoss";
@@ -56,6 +55,7 @@ public final class GaussianNLLLoss {
      * @param full whether to add {@code 0.5·log(2π)} to every term, making it the exact negative log-density
      * @return a new loss with that option (this one is unchanged)
      */
+    @CheckReturnValue
     public GaussianNLLLoss full(boolean full) {
         return new GaussianNLLLoss(full, eps, reduction);
     }
@@ -67,6 +67,7 @@ public final class GaussianNLLLoss {
      * @return a new loss with that clamp (this one is unchanged)
      * @throws IllegalArgumentException if {@code eps} is negative, NaN or infinite
      */
+    @CheckReturnValue
     public GaussianNLLLoss eps(double eps) {
         return new GaussianNLLLoss(full, LossChecks.checkEps(NAME, eps), reduction);
     }
@@ -78,6 +79,7 @@ public final class GaussianNLLLoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public GaussianNLLLoss reduction(Reduction reduction) {
         return new GaussianNLLLoss(full, eps, LossChecks.checkReduction(NAME, reduction, false));
     }

@@ -19,10 +19,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class KLDivLoss {
 
     private static final String NAME = "KLDivLoss";
@@ -46,6 +45,7 @@ public final class KLDivLoss {
      * @param reduction NONE, MEAN, SUM or BATCHMEAN (the true KL divergence per example)
      * @return a new loss with that reduction (this one is unchanged)
      */
+    @CheckReturnValue
     public KLDivLoss reduction(Reduction reduction) {
         return new KLDivLoss(LossChecks.checkReduction(NAME, reduction, true), logTarget);
     }
@@ -56,6 +56,7 @@ public final class KLDivLoss {
      * @param logTarget whether the target is given as log-probabilities
      * @return a new loss with that target form (this one is unchanged)
      */
+    @CheckReturnValue
     public KLDivLoss logTarget(boolean logTarget) {
         return new KLDivLoss(reduction, logTarget);
     }

@@ -20,10 +20,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class NLLLoss {
 
     private static final String NAME = "NLLLoss";
@@ -49,6 +48,7 @@ public final class NLLLoss {
      * @param weight a 1xC weight per class (copied); must not require grad
      * @return a new loss with class weights (this one is unchanged)
      */
+    @CheckReturnValue
     public NLLLoss weight(Tensor weight) {
         return new NLLLoss(LossChecks.classWeight(NAME, weight), ignoreIndex, reduction);
     }
@@ -59,6 +59,7 @@ public final class NLLLoss {
      * @param ignoreIndex a target value whose rows contribute nothing
      * @return a new loss with that ignore index (this one is unchanged)
      */
+    @CheckReturnValue
     public NLLLoss ignoreIndex(int ignoreIndex) {
         return new NLLLoss(weight, ignoreIndex, reduction);
     }
@@ -70,6 +71,7 @@ public final class NLLLoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public NLLLoss reduction(Reduction reduction) {
         return new NLLLoss(weight, ignoreIndex, LossChecks.checkReduction(NAME, reduction, false));
     }

@@ -24,10 +24,9 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p><b>Immutable: each configuration method returns a new loss and leaves this one unchanged</b>, unlike the
  * optimizers' setters, which change the optimizer and return it. Use the result, {@code loss = loss.reduction(...)}:
- * a bare {@code loss.reduction(...);} changes nothing. The class is marked {@link CheckReturnValue}, so that IDEs and
- * Error Prone flag a result left unused.
+ * a bare {@code loss.reduction(...);} changes nothing. The configuration methods are marked {@link CheckReturnValue}:
+ * IDEs and Error Prone flag a result left unused, and ejgrad's own build fails on one.
  */
-@CheckReturnValue
 public final class PoissonNLLLoss {
 
     private static final String NAME = "PoissonNLLLoss";
@@ -55,6 +54,7 @@ public final class PoissonNLLLoss {
      * @param logInput true: the input is the log-rate (any real); false: the rate itself (non-negative)
      * @return a new loss with that option (this one is unchanged)
      */
+    @CheckReturnValue
     public PoissonNLLLoss logInput(boolean logInput) {
         return new PoissonNLLLoss(logInput, full, eps, reduction);
     }
@@ -65,6 +65,7 @@ public final class PoissonNLLLoss {
      * @param full whether to add {@code target·log(target) - target + 0.5·log(2π·target)} where {@code target > 1}
      * @return a new loss with that option (this one is unchanged)
      */
+    @CheckReturnValue
     public PoissonNLLLoss full(boolean full) {
         return new PoissonNLLLoss(logInput, full, eps, reduction);
     }
@@ -76,6 +77,7 @@ public final class PoissonNLLLoss {
      * @return a new loss with that stabiliser (this one is unchanged)
      * @throws IllegalArgumentException if {@code eps} is negative, NaN or infinite
      */
+    @CheckReturnValue
     public PoissonNLLLoss eps(double eps) {
         return new PoissonNLLLoss(logInput, full, LossChecks.checkEps(NAME, eps), reduction);
     }
@@ -87,6 +89,7 @@ public final class PoissonNLLLoss {
      * @return a new loss with that reduction (this one is unchanged)
      * @throws IllegalArgumentException for BATCHMEAN
      */
+    @CheckReturnValue
     public PoissonNLLLoss reduction(Reduction reduction) {
         return new PoissonNLLLoss(logInput, full, eps, LossChecks.checkReduction(NAME, reduction, false));
     }
