@@ -61,6 +61,12 @@ class DifferentialTest {
         checkExpressions("edge");
     }
 
+    /** Disagreements a larger run found (201,002 cases), kept as fixed cases: logSigmoid with an infinite g. */
+    @Test
+    void foundDisagreementsStayFixed() {
+        checkExpressions("found");
+    }
+
     @Test
     void theExpressionsCoverEveryOpAndBothKinds() {
         Set<String> seen = new TreeSet<>();
@@ -70,7 +76,7 @@ class DifferentialTest {
             c.get("ops").forEach(op -> seen.add(op.get(0).asText()));
             if (c.get("name").asText().startsWith("edge")) {
                 edge++;
-            } else {
+            } else if (c.get("name").asText().startsWith("expr")) {
                 ordinary++;
             }
         }

@@ -129,9 +129,34 @@ final class UnaryOps {
     }
 
     static Tensor logSigmoid(Tensor x) {
-        // d/dx log σ(x) = σ(-x), which is exact at both ends
-        return unary("logSigmoid", x, v -> Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))),
-                g -> g.mul(x.neg().sigmoid()));
+        // as ATen's log_sigmoid_forward: min(x, 0) - log1p(z) with z = e^-|x|, and z kept for the backward
+        DMatrixRMaj z = map(x.data, v -> Math.exp(-Math.abs(v)));
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        for (int i = 0; i < out.data.length; i++) {
+            out.data[i] = Math.min(x.data.data[i], 0) - Math.log1p(z.data[i]);
+        }
+        return Autograd.op("logSigmoid", out, x, g -> logSigmoidBackward(g, x, z));
+    }
+
+    /**
+     * ATen's {@code log_sigmoid_backward}: {@code g·(1 - z/(1+z))} for {@code x < 0} and {@code g·z/(1+z)} elsewhere,
+     * with {@code z = e^-|x|} (both σ(-x)); where z is subnormal the quotient is z itself, not 0, so an infinite g
+     * gives ±inf. Its rule for {@code x} is ATen's {@code log_sigmoid_double_backward}, {@code gg·g·(σ(x) - 1)·σ(x)}.
+     */
+    private static Tensor logSigmoidBackward(Tensor g, Tensor x, DMatrixRMaj z) {
+        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        for (int i = 0; i < gx.data.length; i++) {
+            boolean negative = x.data.data[i] < 0;
+            double maxDeriv = negative ? 1 : 0;
+            double sign = negative ? 1 : -1;
+            gx.data[i] = (maxDeriv - sign * (z.data[i] / (1 + z.data[i]))) * g.data.data[i];
+        }
+        return Autograd.op("logSigmoidBackward", gx,
+                g, gg -> logSigmoidBackward(gg, x, z),
+                x, gg -> {
+                    Tensor s = x.sigmoid();
+                    return gg.mul(g).mul(s.sub(1)).mul(s);
+                });
     }
 
     static Tensor softplus(Tensor x, double beta, double threshold) {
