@@ -94,11 +94,16 @@ final class Reductions {
         return best;
     }
 
-    static Tensor var(Tensor x, int dim, int correction) {
-        Shapes.checkDim("var", dim);
+    /** var's and std's argument checks, naming the op called. */
+    private static void checkSpread(String name, int dim, int correction) {
+        Shapes.checkDim(name, dim);
         if (correction < 0) {
-            throw new IllegalArgumentException("var: correction must be >= 0, got " + correction);
+            throw new IllegalArgumentException(name + ": correction must be >= 0, got " + correction);
         }
+    }
+
+    static Tensor var(Tensor x, int dim, int correction) {
+        checkSpread("var", dim, correction);
         int n = dim == 0 ? x.rows() : x.cols();
         Lines lines = Lines.of(x, dim);
         DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
@@ -122,6 +127,7 @@ final class Reductions {
     }
 
     static Tensor std(Tensor x, int dim, int correction) {
+        checkSpread("std", dim, correction);
         Tensor var = var(x, dim, correction);
         // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
         return Autograd.op("std", ArithmeticOps.map(var.data, Math::sqrt), var,
