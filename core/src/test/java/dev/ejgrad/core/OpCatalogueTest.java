@@ -7,9 +7,14 @@ import dev.ejgrad.testing.OpCatalogue;
 import dev.ejgrad.testing.OpCatalogue.Dtype;
 import dev.ejgrad.testing.OpCatalogue.Op;
 import dev.ejgrad.testing.OpCatalogue.Order;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -17,6 +22,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +44,7 @@ class OpCatalogueTest {
         for (Method m : Tensor.class.getDeclaredMethods()) {
             boolean returnsOp = m.getReturnType() == Tensor.class || m.getReturnType() == int[].class;
             if (Modifier.isPublic(m.getModifiers()) && returnsOp && !NOT_OPS.contains(m.getName())) {
-                out.add(m.getName() + "(" + java.util.Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
+                out.add(m.getName() + "(" + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
                         .collect(Collectors.joining(",")) + ")");
             }
         }
@@ -54,6 +61,34 @@ class OpCatalogueTest {
         Set<String> unknown = new TreeSet<>(OpCatalogue.signatures());
         unknown.removeAll(publicOps());
         assertTrue(unknown.isEmpty(), "OpCatalogue entries whose method is not a public op of Tensor: " + unknown);
+    }
+
+    /** Each op's javadoc in Tensor.java has exactly one "Gradient:" line, and only ops have one. */
+    @Test
+    void everyPublicOpStatesItsGradientOnce() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/ejgrad/core/Tensor.java"));
+        Set<String> ops = publicOps().stream().map(sig -> sig.substring(0, sig.indexOf('(')))
+                .collect(Collectors.toSet());
+        List<String> wrong = new ArrayList<>();
+        int stated = 0;
+        for (String doc : source.split("    /\\*\\*")) {
+            int close = doc.indexOf("*/");
+            if (close < 0) {
+                continue;
+            }
+            Matcher m = Pattern.compile("public (?:static )?[\\w\\[\\]]+ (\\w+)\\(")
+                    .matcher(doc.substring(close));
+            String method = m.find() ? m.group(1) : "?";
+            int lines = doc.substring(0, close).split("Gradient:", -1).length - 1;
+            stated += lines;
+            boolean isOp = ops.contains(method) && doc.substring(close + 2).stripLeading().startsWith("public");
+            if (isOp ? lines != 1 : lines != 0) {
+                wrong.add(method + " (" + lines + ")");
+            }
+        }
+        assertTrue(wrong.isEmpty(), "javadoc with other than one Gradient: line for an op (none for the rest): "
+                + wrong);
+        assertTrue(stated >= publicOps().size(), stated + " Gradient: lines");
     }
 
     @Test
