@@ -881,8 +881,8 @@ public final class Tensor {
      * Softplus with a sharpness and a linear threshold, as {@code torch.nn.functional.softplus(x, beta, threshold)}:
      * {@code log(1 + e^(βx))/β}, and {@code x} itself where {@code βx > threshold}.
      *
-     * <p>Gradient: {@code g·σ(βx)}, and {@code g} where {@code βx > threshold}; at {@code βx = threshold} σ's, with a
-     * second derivative of 0, as libtorch.
+     * <p>Gradient: {@code g·σ(βx)}, and {@code g} where {@code βx > threshold}; at {@code βx = threshold} still
+     * {@code g·σ(βx)}, with a second derivative of 0, as libtorch.
      *
      * @param beta the sharpness β, positive
      * @param threshold where the result becomes {@code x}
