@@ -13,17 +13,12 @@ import java.util.Random;
  * {@code bias_ih} and {@code bias_hh} {@code 1 x hiddenSize}.
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
- * that order, row by row.
+ * that order, row by row (see {@link RNNCellBase}).
  *
  * <p>A sequence is unrolled by calling {@link #forward(Tensor, Tensor)} once per time step with the previous output;
  * backward then runs through time. Composed of tensor ops, the cell is differentiable twice.
  */
-public final class RNNCell extends Module {
-
-    private final Tensor weightIh;
-    private final Tensor weightHh;
-    private final Tensor biasIh;
-    private final Tensor biasHh;
+public final class RNNCell extends RNNCellBase {
 
     /**
      * A cell initialised from {@code rng}.
@@ -34,22 +29,7 @@ public final class RNNCell extends Module {
      * @throws IllegalArgumentException if a size is not positive
      */
     public RNNCell(int inputSize, int hiddenSize, Random rng) {
-        CellSupport.checkSizes("RNNCell", inputSize, hiddenSize, rng);
-        double bound = 1 / Math.sqrt(hiddenSize);
-        weightIh = registerParameter("weight_ih", CellSupport.uniform(hiddenSize, inputSize, bound, rng));
-        weightHh = registerParameter("weight_hh", CellSupport.uniform(hiddenSize, hiddenSize, bound, rng));
-        biasIh = registerParameter("bias_ih", CellSupport.uniform(1, hiddenSize, bound, rng));
-        biasHh = registerParameter("bias_hh", CellSupport.uniform(1, hiddenSize, bound, rng));
-    }
-
-    /** {@return the number of input features} */
-    public int inputSize() {
-        return weightIh.cols();
-    }
-
-    /** {@return the size of the hidden state} */
-    public int hiddenSize() {
-        return weightIh.rows();
+        super(inputSize, hiddenSize, 1, rng);
     }
 
     /**
@@ -61,7 +41,7 @@ public final class RNNCell extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        CellSupport.checkInput("RNNCell", x, inputSize());
+        checkInput(x);
         return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
     }
 
@@ -75,19 +55,14 @@ public final class RNNCell extends Module {
      *     {@code N x hiddenSize}
      */
     public Tensor forward(Tensor x, Tensor h) {
-        CellSupport.checkInput("RNNCell", x, inputSize());
+        checkInput(x);
         Objects.requireNonNull(h, "h");
-        CellSupport.checkState("RNNCell", "hidden state h", h, x, hiddenSize());
+        checkState("hidden state h", h, x);
         return step(x, h, weightIh, weightHh, biasIh, biasHh);
     }
 
     /** The step as a function of its inputs and parameters (shapes checked), as ATen's {@code rnn_tanh_cell}. */
     static Tensor step(Tensor x, Tensor h, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         return Functional.linear(x, wIh, bIh).add(Functional.linear(h, wHh, bHh)).tanh();
-    }
-
-    @Override
-    protected String extraRepr() {
-        return inputSize() + ", " + hiddenSize();
     }
 }
