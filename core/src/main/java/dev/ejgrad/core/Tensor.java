@@ -395,8 +395,8 @@ public final class Tensor {
     public void setGrad(Tensor grad) {
         Objects.requireNonNull(grad, "grad");
         if (grad.rows() != rows() || grad.cols() != cols()) {
-            throw new IllegalArgumentException("setGrad: the gradient of a " + rows() + "x" + cols()
-                    + " tensor can't be " + grad.rows() + "x" + grad.cols());
+            throw new IllegalArgumentException("setGrad: the gradient of a " + Shapes.of(this)
+                    + " tensor can't be " + Shapes.of(grad));
         }
         Tensor view = new Tensor(grad.data.copy());
         view.readOnly = true;

@@ -1,6 +1,7 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 
@@ -125,7 +126,7 @@ public final class BatchNorm1d extends Module {
     public Tensor forward(Tensor input) {
         Objects.requireNonNull(input, "input");
         if (input.cols() != features) {
-            throw new IllegalArgumentException("BatchNorm1d: input of shape " + input.rows() + "x" + input.cols()
+            throw new IllegalArgumentException("BatchNorm1d: input of shape " + Shapes.of(input)
                     + " has " + input.cols() + " features, but the layer has " + features);
         }
         if (!isTraining()) {
@@ -133,7 +134,7 @@ public final class BatchNorm1d extends Module {
         }
         if (input.rows() < 2) {
             throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, "
-                    + "got input of shape " + input.rows() + "x" + input.cols());
+                    + "got input of shape " + Shapes.of(input));
         }
         Tensor out = normalise(input, input.mean(0), input.var(0, 0), weight, bias, eps);
         try (NoGrad scope = NoGrad.enter()) {

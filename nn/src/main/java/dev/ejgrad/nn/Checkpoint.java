@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.optim.LRScheduler;
 import dev.ejgrad.optim.Optimizer;
@@ -201,7 +202,7 @@ public final class Checkpoint {
         }
         if (version.numel() != 1 || version.item() != VERSION) {
             throw new IllegalArgumentException("Checkpoint: " + file + " has checkpoint version "
-                    + (version.numel() == 1 ? Double.toString(version.item()) : version.rows() + "x" + version.cols())
+                    + (version.numel() == 1 ? Double.toString(version.item()) : Shapes.of(version))
                     + "; this ejgrad reads version 1");
         }
         return all;
@@ -279,8 +280,8 @@ public final class Checkpoint {
             if (mine == null) {
                 problems.add("unexpected '" + e.getKey() + "'");
             } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' is " + given.rows() + "x" + given.cols() + " but the model's is "
-                        + mine.rows() + "x" + mine.cols());
+                problems.add("'" + e.getKey() + "' is " + Shapes.of(given) + " but the model's is "
+                        + Shapes.of(mine));
             }
         }
         if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import java.util.Random;
@@ -50,7 +51,7 @@ public final class LSTMCell extends RNNCellBase {
             Objects.requireNonNull(c, "c");
             if (h.rows() != c.rows() || h.cols() != c.cols()) {
                 throw new IllegalArgumentException("LSTMCell.State: h and c must have one shape, got h "
-                        + h.rows() + "x" + h.cols() + " and c " + c.rows() + "x" + c.cols());
+                        + Shapes.of(h) + " and c " + Shapes.of(c));
             }
         }
     }

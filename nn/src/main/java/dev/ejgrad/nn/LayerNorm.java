@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 
@@ -81,7 +82,7 @@ public final class LayerNorm extends Module {
     public Tensor forward(Tensor input) {
         Objects.requireNonNull(input, "input");
         if (input.cols() != features) {
-            throw new IllegalArgumentException("LayerNorm: input of shape " + input.rows() + "x" + input.cols()
+            throw new IllegalArgumentException("LayerNorm: input of shape " + Shapes.of(input)
                     + " has " + input.cols() + " features, but the layer normalises " + features);
         }
         return normalise(input, weight, bias, eps);

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import java.util.Random;
@@ -58,8 +59,8 @@ public final class Linear extends Module {
     public Linear(Tensor weight, Tensor bias) {
         Objects.requireNonNull(weight, "weight");
         if (bias != null && (bias.rows() != 1 || bias.cols() != weight.rows())) {
-            throw new IllegalArgumentException("Linear: bias must be 1x" + weight.rows() + " for a weight of shape "
-                    + weight.rows() + "x" + weight.cols() + ", got " + bias.rows() + "x" + bias.cols());
+            throw new IllegalArgumentException("Linear: bias must be " + Shapes.of(1, weight.rows())
+                    + " for a weight of shape " + Shapes.of(weight) + ", got " + Shapes.of(bias));
         }
         this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
         this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true));

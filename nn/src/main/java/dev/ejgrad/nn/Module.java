@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,8 +116,8 @@ public abstract class Module {
         Objects.requireNonNull(value, "value");
         Tensor old = buffer(name);
         if (old.rows() != value.rows() || old.cols() != value.cols()) {
-            throw new IllegalArgumentException("module: buffer '" + name + "' is " + old.rows() + "x" + old.cols()
-                    + ", got " + value.rows() + "x" + value.cols());
+            throw new IllegalArgumentException("module: buffer '" + name + "' is " + Shapes.of(old)
+                    + ", got " + Shapes.of(value));
         }
         buffers.put(name, value.detach());
     }
@@ -257,9 +258,9 @@ public abstract class Module {
             } else if (given == null) {
                 problems.add("'" + e.getKey() + "' is null");
             } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' has shape " + given.rows() + "x" + given.cols()
+                problems.add("'" + e.getKey() + "' has shape " + Shapes.of(given)
                         + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is "
-                        + mine.rows() + "x" + mine.cols());
+                        + Shapes.of(mine));
             }
         }
         if (!problems.isEmpty()) {
@@ -303,7 +304,7 @@ public abstract class Module {
         if (!parameters.isEmpty()) {
             StringBuilder shapes = new StringBuilder();
             parameters.forEach((name, p) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(name).append(' ')
-                    .append(p.rows()).append('x').append(p.cols()));
+                    .append(Shapes.of(p)));
             sb.append("  ").append(shapes).append(": ").append(count(parameters.values())).append(" parameters");
             if (!children.isEmpty()) {
                 sb.append(", ").append(count(parameters())).append(" with its children");

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class MultiheadAttention extends Module {
         checkWidth("key", key);
         checkWidth("value", value);
         if (key.rows() != value.rows()) {
-            throw new IllegalArgumentException(NAME + ": key " + shape(key) + " and value " + shape(value)
+            throw new IllegalArgumentException(NAME + ": key " + Shapes.of(key) + " and value " + Shapes.of(value)
                     + " must have the same length S");
         }
         Functional.checkMask(NAME, attnMask, query.rows(), key.rows());
@@ -183,14 +184,11 @@ public final class MultiheadAttention extends Module {
 
     private void checkWidth(String what, Tensor t) {
         if (t.cols() != embedDim) {
-            throw new IllegalArgumentException(NAME + ": " + what + " of shape " + shape(t) + " must have embedDim = "
-                    + embedDim + " columns");
+            throw new IllegalArgumentException(NAME + ": " + what + " of shape " + Shapes.of(t)
+                    + " must have embedDim = " + embedDim + " columns");
         }
     }
 
-    private static String shape(Tensor t) {
-        return t.rows() + "x" + t.cols();
-    }
 
     @Override
     protected String extraRepr() {
