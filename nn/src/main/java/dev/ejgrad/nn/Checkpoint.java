@@ -267,22 +267,15 @@ public final class Checkpoint {
 
     /** The checks of {@link Module#loadStateDict}, made before anything else is loaded. */
     private static void checkModel(Path file, Module model, Map<String, Tensor> state) {
-        Map<String, Tensor> own = model.stateDict();
         List<String> problems = new ArrayList<>();
-        for (String name : own.keySet()) {
-            if (!state.containsKey(name)) {
-                problems.add("missing '" + name + "'");
-            }
-        }
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor mine = own.get(e.getKey());
-            Tensor given = e.getValue();
-            if (mine == null) {
-                problems.add("unexpected '" + e.getKey() + "'");
-            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' is " + Shapes.of(given) + " but the model's is "
-                        + Shapes.of(mine));
-            }
+        for (Module.Mismatch m : model.mismatches(state)) {
+            problems.add(switch (m.kind()) {
+                case MISSING -> "missing '" + m.key() + "'";
+                case UNEXPECTED -> "unexpected '" + m.key() + "'";
+                case NULL -> "'" + m.key() + "' is null";
+                case SHAPE -> "'" + m.key() + "' is " + Shapes.of(m.given()) + " but the model's is "
+                        + Shapes.of(m.own());
+            });
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Checkpoint: " + file + " is for another model: "

@@ -241,32 +241,62 @@ public abstract class Module {
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Objects.requireNonNull(state, "state");
-        Map<String, Tensor> own = new LinkedHashMap<>();
-        collectState("", own);
-        Map<String, Tensor> ownBuffers = namedBuffers();
         List<String> problems = new ArrayList<>();
-        for (String name : own.keySet()) {
-            if (!state.containsKey(name)) {
-                problems.add("missing key '" + name + "'");
-            }
-        }
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor mine = own.get(e.getKey());
-            Tensor given = e.getValue();
-            if (mine == null) {
-                problems.add("unexpected key '" + e.getKey() + "'");
-            } else if (given == null) {
-                problems.add("'" + e.getKey() + "' is null");
-            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' has shape " + Shapes.of(given)
-                        + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is "
-                        + Shapes.of(mine));
-            }
+        for (Mismatch m : mismatches(state)) {
+            problems.add(switch (m.kind()) {
+                case MISSING -> "missing key '" + m.key() + "'";
+                case UNEXPECTED -> "unexpected key '" + m.key() + "'";
+                case NULL -> "'" + m.key() + "' is null";
+                case SHAPE -> "'" + m.key() + "' has shape " + Shapes.of(m.given()) + " but the "
+                        + (m.buffer() ? "buffer" : "parameter") + " is " + Shapes.of(m.own());
+            });
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
         }
         load("", state);
+    }
+
+    /**
+     * One entry of a state dict that {@link #loadStateDict} refuses: missing from it, unexpected in it, null, or of
+     * another shape than this module's ({@code given} and {@code own} the two tensors; {@code buffer} whether the
+     * module's entry is a buffer).
+     */
+    record Mismatch(Kind kind, String key, Tensor given, Tensor own, boolean buffer) {
+        /** What is wrong with the entry. */
+        enum Kind { MISSING, UNEXPECTED, NULL, SHAPE }
+    }
+
+    /**
+     * The strict check of a state dict against this module's, the one that {@link #loadStateDict} and
+     * {@link Checkpoint} make: the missing keys in this module's order, then the unexpected, null and mis-shaped
+     * entries in {@code state}'s order. A shape matches when the rows and columns agree, so PyTorch's {@code [n]},
+     * read as {@code 1 x n}, fits a {@code 1 x n} parameter.
+     */
+    final List<Mismatch> mismatches(Map<String, Tensor> state) {
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collectState("", own);
+        Map<String, Tensor> ownBuffers = namedBuffers();
+        List<Mismatch> out = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            if (!state.containsKey(e.getKey())) {
+                out.add(new Mismatch(Mismatch.Kind.MISSING, e.getKey(), null, e.getValue(),
+                        ownBuffers.containsKey(e.getKey())));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Tensor mine = own.get(e.getKey());
+            Tensor given = e.getValue();
+            boolean buffer = ownBuffers.containsKey(e.getKey());
+            if (mine == null) {
+                out.add(new Mismatch(Mismatch.Kind.UNEXPECTED, e.getKey(), given, null, false));
+            } else if (given == null) {
+                out.add(new Mismatch(Mismatch.Kind.NULL, e.getKey(), null, mine, buffer));
+            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
+                out.add(new Mismatch(Mismatch.Kind.SHAPE, e.getKey(), given, mine, buffer));
+            }
+        }
+        return out;
     }
 
     private void load(String prefix, Map<String, Tensor> state) {
