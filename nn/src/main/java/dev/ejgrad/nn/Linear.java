@@ -45,8 +45,8 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear: in and out must be positive, got in=" + in + ", out=" + out);
         }
         double bound = 1 / Math.sqrt(in);
-        this.weight = registerParameter("weight", uniform(out, in, bound, rng));
-        this.bias = bias ? registerParameter("bias", uniform(1, out, bound, rng)) : null;
+        this.weight = registerParameter("weight", Init.uniform(out, in, bound, rng));
+        this.bias = bias ? registerParameter("bias", Init.uniform(1, out, bound, rng)) : null;
     }
 
     /**
@@ -64,14 +64,6 @@ public final class Linear extends Module {
         }
         this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
         this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true));
-    }
-
-    private static Tensor uniform(int rows, int cols, double bound, Random rng) {
-        double[] v = new double[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = -bound + 2 * bound * rng.nextDouble();
-        }
-        return Tensor.of(rows, cols, v).requiresGrad(true);
     }
 
     /** {@return the weight parameter itself, {@code out x in}} */

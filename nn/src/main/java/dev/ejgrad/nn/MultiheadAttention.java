@@ -68,13 +68,8 @@ public final class MultiheadAttention extends Module {
         this.numHeads = numHeads;
         // PyTorch's order: out_proj is built (and drawn) first, then _reset_parameters draws in_proj_weight
         Linear drawn = new Linear(embedDim, embedDim, true, rng);
-        double bound = Math.sqrt(6.0 / (embedDim + 3 * embedDim));
-        double[] w = new double[3 * embedDim * embedDim];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = -bound + 2 * bound * rng.nextDouble();
-        }
-        this.inProjWeight = registerParameter("in_proj_weight", Tensor.of(3 * embedDim, embedDim, w)
-                .requiresGrad(true));
+        this.inProjWeight = registerParameter("in_proj_weight",
+                Init.xavierUniform(Tensor.zeros(3 * embedDim, embedDim).requiresGrad(true), rng));
         this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(1, 3 * embedDim).requiresGrad(true));
         this.outProj = registerModule("out_proj", new Linear(drawn.weight(), Tensor.zeros(1, embedDim)));
     }
