@@ -20,7 +20,8 @@ import java.util.Random;
  * <p>Shape: input {@code N x inputSize}; the state's {@code h} and {@code c} and the new ones
  * {@code N x hiddenSize}. Parameters, in PyTorch's order, names and gate order (i, f, g, o stacked by rows):
  * {@code weight_ih} {@code 4·hiddenSize x inputSize}, {@code weight_hh} {@code 4·hiddenSize x hiddenSize},
- * {@code bias_ih} and {@code bias_hh} {@code 1 x 4·hiddenSize} (PyTorch's 1-D biases as rows).
+ * {@code bias_ih} and {@code bias_hh} {@code 1 x 4·hiddenSize} (PyTorch's 1-D biases as rows, and
+ * saved so).
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
  * that order, row by row (see {@link RNNCellBase}).

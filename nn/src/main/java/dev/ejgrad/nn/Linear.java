@@ -2,13 +2,15 @@ package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 import java.util.Random;
 
 /**
  * A fully connected layer, {@code y = x · weightᵀ + bias}, as {@code torch.nn.Linear}.
  *
- * <p>Shape: input {@code N x in}, output {@code N x out}; weight {@code out x in}, bias {@code 1 x out}.
+ * <p>Shape: input {@code N x in}, output {@code N x out}; weight {@code out x in}, bias {@code 1 x out} (saved as
+ * PyTorch's 1-D {@code [out]}).
  *
  * <p>Init, as PyTorch's: weight and bias both uniform in {@code [-1/sqrt(in), 1/sqrt(in))} (Kaiming-uniform with
  * {@code a = sqrt(5)} for the weight), drawn from the given {@link Random}, weight row by row, then bias.
@@ -46,7 +48,7 @@ public final class Linear extends Module {
         }
         double bound = 1 / Math.sqrt(in);
         this.weight = registerParameter("weight", Init.uniform(out, in, bound, rng));
-        this.bias = bias ? registerParameter("bias", Init.uniform(1, out, bound, rng)) : null;
+        this.bias = bias ? registerParameter("bias", Init.uniform(1, out, bound, rng), TorchShape.of(out)) : null;
     }
 
     /**
@@ -63,7 +65,8 @@ public final class Linear extends Module {
                     + " for a weight of shape " + Shapes.of(weight) + ", got " + Shapes.of(bias));
         }
         this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
-        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true));
+        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true),
+                TorchShape.of(weight.rows()));
     }
 
     /** {@return the weight parameter itself, {@code out x in}} */

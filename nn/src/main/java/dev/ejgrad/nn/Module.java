@@ -2,6 +2,7 @@ package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +15,11 @@ import java.util.Objects;
  *
  * <p>Subclasses register their parameters, buffers and sub-modules in their constructors with
  * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule}; names are joined with dots as
- * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's.
+ * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's. A
+ * parameter or buffer that PyTorch holds in another shape than ejgrad's 2-D one (a bias {@code [n]}, a count
+ * {@code int64 []}, a convolution weight {@code [outC, C, k, k]}) is registered with its {@link TorchShape}, which
+ * {@link #stateDict()} carries and {@link SafeTensors#save(Map, java.nio.file.Path)} writes, so that PyTorch's
+ * {@code load_state_dict(strict=True)} takes the saved file.
  *
  * <p>Threads (serving): a trained model's {@link #forward} under {@link dev.ejgrad.core.NoGrad} may be called from
  * many threads at once, each thread opening its own scope (grad mode is per thread), and every call gives the values
@@ -35,6 +40,8 @@ public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** The PyTorch shapes declared for own parameters and buffers; the others are saved as {@code [rows, cols]}. */
+    private final Map<String, TorchShape> torchShapes = new LinkedHashMap<>();
     private boolean training = true;
 
     /**
@@ -56,6 +63,23 @@ public abstract class Module {
     protected final Tensor registerParameter(String name, Tensor parameter) {
         checkName(name);
         parameters.put(name, Objects.requireNonNull(parameter, "parameter"));
+        return parameter;
+    }
+
+    /**
+     * Registers a parameter that PyTorch holds in another shape, e.g. a {@code 1 x n} bias as {@code [n]}: it is
+     * saved in that shape (see {@link TorchShape}).
+     *
+     * @param name the parameter's name within this module, without dots
+     * @param parameter the parameter itself (not copied)
+     * @param shape PyTorch's shape of it, whose 2-D form is the parameter's {@code rows x cols}
+     * @return {@code parameter}
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is taken, or the shape does not fit
+     */
+    protected final Tensor registerParameter(String name, Tensor parameter, TorchShape shape) {
+        checkTorchShape(name, Objects.requireNonNull(parameter, "parameter"), shape);
+        registerParameter(name, parameter);
+        torchShapes.put(name, shape);
         return parameter;
     }
 
@@ -88,6 +112,29 @@ public abstract class Module {
         Objects.requireNonNull(value, "value");
         checkName(name);
         buffers.put(name, value.detach());
+    }
+
+    /**
+     * Registers a buffer that PyTorch holds in another shape or dtype, e.g. a running mean {@code [n]} or a count
+     * {@link TorchShape#int64Scalar()}: it is saved in that form.
+     *
+     * @param name the buffer's name within this module, without dots
+     * @param value its initial value; copied, without history
+     * @param shape PyTorch's shape of it, whose 2-D form is the value's {@code rows x cols}
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is taken, or the shape does not fit
+     */
+    protected final void registerBuffer(String name, Tensor value, TorchShape shape) {
+        checkTorchShape(name, Objects.requireNonNull(value, "value"), shape);
+        registerBuffer(name, value);
+        torchShapes.put(name, shape);
+    }
+
+    private void checkTorchShape(String name, Tensor t, TorchShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (!shape.fits(t)) {
+            throw new IllegalArgumentException("module: '" + name + "' is " + Shapes.of(t) + " but its PyTorch shape "
+                    + shape + " reads as " + Shapes.of(shape.rows(), shape.cols()));
+        }
     }
 
     /**
@@ -174,6 +221,11 @@ public abstract class Module {
         children.forEach((name, m) -> m.collectState(prefix + name + ".", out));
     }
 
+    private void collectTorchShapes(String prefix, Map<String, TorchShape> out) {
+        torchShapes.forEach((name, s) -> out.put(prefix + name, s));
+        children.forEach((name, m) -> m.collectTorchShapes(prefix + name + ".", out));
+    }
+
     /** {@return the sub-modules by name, in registration order} */
     protected final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
@@ -220,14 +272,20 @@ public abstract class Module {
      * A snapshot of the parameters' and buffers' values by name, as {@code state_dict()}: detached copies, so later
      * training does not change it. PyTorch's order and names: each module's parameters, then its buffers, then its
      * sub-modules' ({@code 0.weight}, {@code 0.bias}, {@code 1.weight}, {@code 1.bias}, {@code 1.running_mean}, ...).
+     * Each value carries PyTorch's shape of its entry ({@link Tensor#torchShape()}: {@code [n]} for a bias,
+     * {@code int64 []} for a count), which {@link SafeTensors#save(Map, java.nio.file.Path)} and {@link Checkpoint}
+     * write, in this map or in a copy of it.
      *
      * @return insertion-ordered name to values
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> own = new LinkedHashMap<>();
         collectState("", own);
+        Map<String, TorchShape> shapes = new LinkedHashMap<>();
+        collectTorchShapes("", shapes);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        own.forEach((name, t) -> out.put(name, t.detach()));
+        own.forEach((name, t) -> out.put(name, shapes.containsKey(name) ? t.withTorchShape(shapes.get(name))
+                : t.detach()));
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +23,7 @@ import java.util.Random;
  * <p>Parameters, under PyTorch's names: {@code in_proj_weight} {@code 3E x E} (the query, key and value
  * projections stacked in that order), {@code in_proj_bias} {@code 1 x 3E}, and the output projection, a
  * {@link Linear} child named {@code out_proj} ({@code out_proj.weight} {@code E x E}, {@code out_proj.bias}
- * {@code 1 x E}).
+ * {@code 1 x E}); the biases are PyTorch's 1-D {@code [3E]} and {@code [E]} as rows, and saved so.
  *
  * <p>Init, as PyTorch's {@code _reset_parameters}: {@code out_proj} is first made as a {@link Linear} (weight and
  * bias uniform in {@code ±1/√E}), then {@code in_proj_weight} is Xavier-uniform, uniform in
@@ -70,7 +71,8 @@ public final class MultiheadAttention extends Module {
         Linear drawn = new Linear(embedDim, embedDim, true, rng);
         this.inProjWeight = registerParameter("in_proj_weight",
                 Init.xavierUniform(Tensor.zeros(3 * embedDim, embedDim).requiresGrad(true), rng));
-        this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(1, 3 * embedDim).requiresGrad(true));
+        this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(1, 3 * embedDim).requiresGrad(true),
+                TorchShape.of(3 * embedDim));
         this.outProj = registerModule("out_proj", new Linear(drawn.weight(), Tensor.zeros(1, embedDim)));
     }
 

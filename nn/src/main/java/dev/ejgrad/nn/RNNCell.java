@@ -10,7 +10,7 @@ import java.util.Random;
  *
  * <p>Shape: input {@code N x inputSize}, state and output {@code N x hiddenSize}. Parameters, in PyTorch's order
  * and names: {@code weight_ih} {@code hiddenSize x inputSize}, {@code weight_hh} {@code hiddenSize x hiddenSize},
- * {@code bias_ih} and {@code bias_hh} {@code 1 x hiddenSize}.
+ * {@code bias_ih} and {@code bias_hh} {@code 1 x hiddenSize} (PyTorch's 1-D biases as rows, and saved so).
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
  * that order, row by row (see {@link RNNCellBase}).

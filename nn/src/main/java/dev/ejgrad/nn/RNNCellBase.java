@@ -2,6 +2,7 @@ package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 import java.util.Random;
 
@@ -12,7 +13,7 @@ import java.util.Random;
  * <p>Parameters, in PyTorch's order and names, for a cell of {@code G} gates stacked by rows ({@link RNNCell} 1,
  * {@link GRUCell} 3, {@link LSTMCell} 4): {@code weight_ih} {@code G·hiddenSize x inputSize}, {@code weight_hh}
  * {@code G·hiddenSize x hiddenSize}, {@code bias_ih} and {@code bias_hh} {@code 1 x G·hiddenSize} (PyTorch's 1-D
- * biases as rows).
+ * biases as rows, saved as {@code [G·hiddenSize]}).
  *
  * <p>Init, as PyTorch's {@code reset_parameters}: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the
  * given {@link Random} in that order, row by row (through {@link Init#uniform(Tensor, double, double, Random)}).
@@ -46,8 +47,9 @@ public abstract class RNNCellBase extends Module {
         double bound = 1 / Math.sqrt(hiddenSize);
         weightIh = registerParameter("weight_ih", Init.uniform(gates * hiddenSize, inputSize, bound, rng));
         weightHh = registerParameter("weight_hh", Init.uniform(gates * hiddenSize, hiddenSize, bound, rng));
-        biasIh = registerParameter("bias_ih", Init.uniform(1, gates * hiddenSize, bound, rng));
-        biasHh = registerParameter("bias_hh", Init.uniform(1, gates * hiddenSize, bound, rng));
+        TorchShape vector = TorchShape.of(gates * hiddenSize);
+        biasIh = registerParameter("bias_ih", Init.uniform(1, gates * hiddenSize, bound, rng), vector);
+        biasHh = registerParameter("bias_hh", Init.uniform(1, gates * hiddenSize, bound, rng), vector);
     }
 
     /** {@return the number of input features} */
