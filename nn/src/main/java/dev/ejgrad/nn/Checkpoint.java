@@ -20,7 +20,8 @@ import java.util.Objects;
  *
  * <p>Format: one <a href="https://github.com/huggingface/safetensors">safetensors</a> file of float64 tensors,
  * written by {@link SafeTensors#save(Map, Path)} and so atomic: a failed or killed save leaves the previous file
- * whole. Keys: {@code checkpoint.version} (1x1, 1), {@code model.<name>}, {@code optimizer.<key>},
+ * whole. The model's entries have PyTorch's shapes, as its {@link Module#stateDict()} declares them ({@code [n]}
+ * biases, an {@code I64 []} {@code num_batches_tracked}); the older {@code [1, n]} forms load too. Keys: {@code checkpoint.version} (1x1, 1), {@code model.<name>}, {@code optimizer.<key>},
  * {@code scheduler.<key>} (if a scheduler was saved) and {@code extra.<key>} (the caller's entries). PyTorch's
  * {@code safetensors.torch.load_file} reads it.
  *
