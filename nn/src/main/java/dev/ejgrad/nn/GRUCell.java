@@ -1,7 +1,6 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Tensor;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -39,16 +38,8 @@ public final class GRUCell extends RNNCellBase {
         super(inputSize, hiddenSize, 3, rng);
     }
 
-    /**
-     * One step from the zero state, as PyTorch's {@code cell(x)}.
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        checkInput(x);
+    Tensor stepFromZero(Tensor x) {
         return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
     }
 
@@ -62,10 +53,7 @@ public final class GRUCell extends RNNCellBase {
      *     {@code N x hiddenSize}
      */
     public Tensor forward(Tensor x, Tensor h) {
-        checkInput(x);
-        Objects.requireNonNull(h, "h");
-        checkState("hidden state h", h, x);
-        return step(x, h, weightIh, weightHh, biasIh, biasHh);
+        return stepHidden(x, h, GRUCell::step);
     }
 
     /** The step as a function of its inputs and parameters (shapes checked), as ATen's {@code gru_cell}. */

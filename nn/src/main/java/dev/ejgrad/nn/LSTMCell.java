@@ -83,17 +83,8 @@ public final class LSTMCell extends RNNCellBase {
         return new State(Tensor.zeros(batch, hiddenSize()), Tensor.zeros(batch, hiddenSize()));
     }
 
-    /**
-     * One step from the zero state, keeping only the new hidden state (the {@link Module} form; use
-     * {@code forward(x, zeroState(x.rows()))} for the cell state too).
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state {@code h'}, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        checkInput(x);
+    Tensor stepFromZero(Tensor x) {
         return forward(x, zeroState(x.rows())).h();
     }
 

@@ -1,7 +1,6 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Tensor;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -32,16 +31,8 @@ public final class RNNCell extends RNNCellBase {
         super(inputSize, hiddenSize, 1, rng);
     }
 
-    /**
-     * One step from the zero state, as PyTorch's {@code cell(x)}.
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        checkInput(x);
+    Tensor stepFromZero(Tensor x) {
         return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
     }
 
@@ -55,10 +46,7 @@ public final class RNNCell extends RNNCellBase {
      *     {@code N x hiddenSize}
      */
     public Tensor forward(Tensor x, Tensor h) {
-        checkInput(x);
-        Objects.requireNonNull(h, "h");
-        checkState("hidden state h", h, x);
-        return step(x, h, weightIh, weightHh, biasIh, biasHh);
+        return stepHidden(x, h, RNNCell::step);
     }
 
     /** The step as a function of its inputs and parameters (shapes checked), as ATen's {@code rnn_tanh_cell}. */

@@ -67,6 +67,41 @@ public abstract class RNNCellBase extends Module {
         return getClass().getSimpleName();
     }
 
+    /**
+     * One step from the zero state, as PyTorch's {@code cell(x)}: the new hidden state. An {@link LSTMCell} returns
+     * {@code h'} alone; {@code forward(x, zeroState(x.rows()))} gives {@code c'} too.
+     *
+     * @param x {@code N x inputSize}; not modified
+     * @return the new hidden state, {@code N x hiddenSize}
+     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
+     */
+    @Override
+    public final Tensor forward(Tensor x) {
+        checkInput(x);
+        return stepFromZero(x);
+    }
+
+    /** The cell's step from its zero state, for an input already checked. */
+    abstract Tensor stepFromZero(Tensor x);
+
+    /** A cell's rule over a state that is {@code h} alone, as ATen's {@code rnn_tanh_cell} and {@code gru_cell}. */
+    @FunctionalInterface
+    interface HiddenRule {
+        /** {@return the new hidden state {@code h'} from the input, the state and the four parameters} */
+        Tensor apply(Tensor x, Tensor h, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh);
+    }
+
+    /**
+     * {@code forward(x, h)} of a cell whose state is {@code h} alone ({@link RNNCell}, {@link GRUCell}): the checks,
+     * then the rule over this cell's parameters.
+     */
+    final Tensor stepHidden(Tensor x, Tensor h, HiddenRule rule) {
+        checkInput(x);
+        Objects.requireNonNull(h, "h");
+        checkState("hidden state h", h, x);
+        return rule.apply(x, h, weightIh, weightHh, biasIh, biasHh);
+    }
+
     /** Rejects an input without {@code inputSize} columns. */
     final void checkInput(Tensor x) {
         Objects.requireNonNull(x, "x");
