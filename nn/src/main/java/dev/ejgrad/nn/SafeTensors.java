@@ -310,63 +310,47 @@ public final class SafeTensors {
     enum Format {
         F64(8) {
             @Override
+            double read(ByteBuffer b) {
+                return b.getDouble();
+            }
+
+            @Override
             double[] widen(ByteBuffer b, int n) {
                 double[] v = new double[n];
-                b.asDoubleBuffer().get(v);
+                b.asDoubleBuffer().get(v);   // in bulk: ejgrad's own files are F64
                 return v;
             }
         },
         F32(4) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.getFloat();   // float to double is exact, subnormals and signs included
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return b.getFloat();   // float to double is exact, subnormals and signs included
             }
         },
         BF16(2) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    // bfloat16 is the upper half of a binary32
-                    v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return Float.intBitsToFloat((b.getShort() & 0xffff) << 16);   // the upper half of a binary32
             }
         },
         F16(2) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = halfToDouble(b.getShort() & 0xffff);
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return halfToDouble(b.getShort() & 0xffff);
             }
         },
         /** PyTorch's int64: exact up to 2^53 in magnitude, then rounded to the nearest double. */
         I64(8) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.getLong();
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return b.getLong();
             }
         },
         /** PyTorch's int32: every value exact. */
         I32(4) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.getInt();
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return b.getInt();
             }
         };
 
@@ -376,8 +360,17 @@ public final class SafeTensors {
             this.bytes = bytes;
         }
 
+        /** The value at the buffer's position, little-endian, as a {@code double}; advances the buffer. */
+        abstract double read(ByteBuffer b);
+
         /** The {@code n} values at the buffer's position, little-endian. */
-        abstract double[] widen(ByteBuffer values, int n);
+        double[] widen(ByteBuffer b, int n) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = read(b);
+            }
+            return v;
+        }
 
         static Format of(String dtype) {
             for (Format f : values()) {
