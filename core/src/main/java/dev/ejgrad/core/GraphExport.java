@@ -510,7 +510,7 @@ public final class GraphExport {
                 }
                 lines.add(title);
             }
-            lines.add(t.rows() + "x" + t.cols() + (t.requiresGrad() ? ", requires grad" : ""));
+            lines.add(Shapes.of(t) + (t.requiresGrad() ? ", requires grad" : ""));
             if (!t.isLeaf() && t.node.inputsIfKept() == null) {
                 lines.add("graph released by backward");
             }

@@ -36,6 +36,8 @@ public final class Tensor {
     /** A gradient, or a detached view of an op's result: its storage may be shared, so it never changes. */
     private boolean readOnly;
     private Tensor grad;
+    /** The shape a module declared for saving ({@link #withTorchShape}), or {@code null} for {@code [rows, cols]}. */
+    private TorchShape torchShape;
 
     /** A leaf that does not require grad; takes ownership of {@code data}. */
     Tensor(DMatrixRMaj data) {
@@ -395,8 +397,8 @@ public final class Tensor {
     public void setGrad(Tensor grad) {
         Objects.requireNonNull(grad, "grad");
         if (grad.rows() != rows() || grad.cols() != cols()) {
-            throw new IllegalArgumentException("setGrad: the gradient of a " + rows() + "x" + cols()
-                    + " tensor can't be " + grad.rows() + "x" + grad.cols());
+            throw new IllegalArgumentException("setGrad: the gradient of a " + Shapes.of(this)
+                    + " tensor can't be " + Shapes.of(grad));
         }
         Tensor view = new Tensor(grad.data.copy());
         view.readOnly = true;
@@ -452,12 +454,45 @@ public final class Tensor {
      * @return a new leaf that does not require grad
      */
     public Tensor detach() {
+        Tensor out;
         if (isLeaf()) {
-            return new Tensor(data.copy());
+            out = new Tensor(data.copy());
+        } else {
+            out = new Tensor(data);
+            out.readOnly = true;
         }
-        Tensor view = new Tensor(data);
-        view.readOnly = true;
-        return view;
+        out.torchShape = torchShape;
+        return out;
+    }
+
+    /**
+     * A leaf with the same values and no history, as {@link #detach()}, that is saved under PyTorch's shape
+     * {@code shape}: the form of a module's {@code stateDict()} values, so that {@code SafeTensors.save} writes,
+     * for example, a {@code 1 x n} bias as PyTorch's {@code [n]}. The values and the 2-D shape are unchanged.
+     *
+     * @param shape the PyTorch shape, whose 2-D form is this tensor's {@code rows x cols}
+     * @return a new leaf that does not require grad, whose {@link #torchShape()} is {@code shape}
+     * @throws IllegalArgumentException if the shape's 2-D form is not this tensor's shape
+     */
+    public Tensor withTorchShape(TorchShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (!shape.fits(this)) {
+            throw new IllegalArgumentException("withTorchShape: a " + Shapes.of(this) + " tensor cannot be held as "
+                    + shape + ", which reads as " + Shapes.of(shape.rows(), shape.cols()));
+        }
+        Tensor out = detach();
+        out.torchShape = shape;
+        return out;
+    }
+
+    /**
+     * The shape under which this tensor is saved, as PyTorch holds it: the one given to {@link #withTorchShape}
+     * (kept by {@link #detach()}), else {@code [rows, cols]}. The result of an op declares none.
+     *
+     * @return the PyTorch shape
+     */
+    public TorchShape torchShape() {
+        return torchShape != null ? torchShape : TorchShape.of(rows(), cols());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ejgrad.optim;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,8 +129,8 @@ final class OptimizerState {
             }
             Tensor p = params.get(k);
             if (t.rows() != p.rows() || t.cols() != p.cols()) {
-                throw new IllegalArgumentException(optimizer + ": " + key + " is " + t.rows() + "x" + t.cols()
-                        + " but parameter " + k + " is " + p.rows() + "x" + p.cols());
+                throw new IllegalArgumentException(optimizer + ": " + key + " is " + Shapes.of(t)
+                        + " but parameter " + k + " is " + Shapes.of(p));
             }
             loaded.buffers.get(what)[k] = flat(t);
         }
@@ -165,8 +166,7 @@ final class OptimizerState {
             throw new IllegalArgumentException(optimizer + ": the state has no " + key);
         }
         if (t.rows() != 1 || t.cols() != 1) {
-            throw new IllegalArgumentException(optimizer + ": " + key + " must be 1x1, got " + t.rows() + "x"
-                    + t.cols());
+            throw new IllegalArgumentException(optimizer + ": " + key + " must be 1x1, got " + Shapes.of(t));
         }
         return t.item();
     }
