@@ -149,20 +149,13 @@ final class TrainCsv {
         Batch val = all.batch(java.util.Arrays.copyOfRange(order, nTest, nTest + nVal));
         Batch train = all.batch(java.util.Arrays.copyOfRange(order, nTest + nVal, n));
         // standardise with the training rows' statistics only, so nothing of the held-out rows leaks into training
-        Tensor x = train.features();
-        Tensor mean = x.mean(0);
-        Tensor std = x.var(0, 0).sqrt();
-        double[] sd = std.toMatrix().data.clone();
-        for (int j = 0; j < sd.length; j++) {
-            sd[j] = sd[j] > 0 && Double.isFinite(sd[j]) ? sd[j] : 1;   // a constant column stays centred, not NaN
-        }
-        Tensor scale = Tensor.of(1, sd.length, sd);
-        return new Split(standardised(train, mean, scale), standardised(val, mean, scale),
-                standardised(test, mean, scale));
+        Standardizer standardizer = Standardizer.fit(train.features());
+        return new Split(standardised(train, standardizer), standardised(val, standardizer),
+                standardised(test, standardizer));
     }
 
-    private static TensorDataset standardised(Batch b, Tensor mean, Tensor scale) {
-        return new TensorDataset(b.features().sub(mean).div(scale), b.labels());
+    private static TensorDataset standardised(Batch b, Standardizer standardizer) {
+        return new TensorDataset(standardizer.apply(b.features()), b.labels());
     }
 
     static Result run(Csv.Table table, Settings s, Listener listener) throws IOException {
