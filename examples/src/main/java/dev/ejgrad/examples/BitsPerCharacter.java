@@ -800,15 +800,15 @@ final class BitsPerCharacter implements Callable<Integer> {
                 .xAxisTitle("epochs (passes over the training words)").yAxisTitle("bits per character").build();
         double mlpEpochs = (double) r.mlpBatch / r.trainTokens;
         double gruEpochs = (double) r.gruBatch / r.trainWords;
-        addCurve(chart, "MLP, training loss", r.mlpCurve, mlpEpochs, MnistTraining.LOSS_COLOR);
-        addCurve(chart, "GRU, training loss", r.gruCurve, gruEpochs, MnistTraining.ERROR_COLOR);
+        addCurve(chart, "MLP, training loss", r.mlpCurve, mlpEpochs, TrainingChart.LOSS_COLOR);
+        addCurve(chart, "GRU, training loss", r.gruCurve, gruEpochs, TrainingChart.ERROR_COLOR);
         double last = Math.max(r.mlpCurve.length * mlpEpochs, r.gruCurve.length * gruEpochs);
         for (Model m : new Model[] {r.unigram, r.bigram, r.mlp, r.gru}) {
             XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s test %.3f", m.name, m.testBits()),
                     new double[] {0, last}, new double[] {m.testBits(), m.testBits()});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(SeriesLines.DASH_DASH);
-            s.setLineColor(m == r.mlp ? MnistTraining.LOSS_COLOR : m == r.gru ? MnistTraining.ERROR_COLOR
+            s.setLineColor(m == r.mlp ? TrainingChart.LOSS_COLOR : m == r.gru ? TrainingChart.ERROR_COLOR
                     : m == r.bigram ? Color.DARK_GRAY : Color.GRAY);
         }
         XYStyler st = chart.getStyler();
