@@ -21,8 +21,8 @@ class LessonsTest {
             assertEquals(expected[k], r.autograd[k], 1e-15, "softmax - one-hot at " + k);
         }
         assertTrue(r.lossAfterStep < r.lossFromLogits, "one gradient step lowers the loss");
-        for (double[] row : r.bernoulli) {
-            assertEquals(row[3], row[4], 1e-15, "BCE is the Bernoulli negative log-likelihood");
+        for (WhyCrossEntropy.Bernoulli row : r.bernoulli) {
+            assertEquals(row.negativeLogLikelihood(), row.bce(), 1e-15, "BCE is the Bernoulli negative log-likelihood");
         }
     }
 
@@ -33,13 +33,14 @@ class LessonsTest {
         assertTrue(r.softmaxGradDiff < 1e-15);
         assertEquals(r.bceOfSigmoid, r.bceWithLogits, 1e-14);
         assertTrue(r.sigmoidGradDiff < 1e-12);
-        for (double[] row : r.extreme) {
-            double z = row[0];
-            assertEquals(z + Math.log1p(Math.exp(-z)), row[1], 1e-12 * z, "fused loss is softplus(z) at z = " + z);
-            assertEquals(1 / (1 + Math.exp(-z)), row[3], 1e-15, "fused gradient is sigmoid(z)");
+        for (FourLosses.Extreme row : r.extreme) {
+            double z = row.z();
+            assertEquals(z + Math.log1p(Math.exp(-z)), row.fusedLoss(), 1e-12 * z,
+                    "fused loss is softplus(z) at z = " + z);
+            assertEquals(1 / (1 + Math.exp(-z)), row.fusedGrad(), 1e-15, "fused gradient is sigmoid(z)");
             if (z >= 40) {
-                assertEquals(100, row[2], 0, "the composed loss clamps at 100");
-                assertEquals(0, row[4], 0, "and passes no gradient");
+                assertEquals(100, row.composedLoss(), 0, "the composed loss clamps at 100");
+                assertEquals(0, row.composedGrad(), 0, "and passes no gradient");
             }
         }
     }
