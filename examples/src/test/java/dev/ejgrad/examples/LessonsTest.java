@@ -147,7 +147,7 @@ class LessonsTest {
         BitsPerCharacter.Settings s = new BitsPerCharacter.Settings();
         s.mlpSteps = 300;   // the lesson runs 2000 and 800; these are enough to pass the bigram clearly
         s.gruSteps = 100;
-        BitsPerCharacter.Result r = BitsPerCharacter.compute(BitsPerCharacter.embeddedLines(), "words", s);
+        BitsPerCharacter.Result r = BitsPerCharacter.compute(Words.embeddedLines(), "words", s);
         assertEquals(4021, r.words);
         assertEquals(0, r.skipped);
         assertEquals(r.words, r.trainWords + r.testWords);
@@ -178,7 +178,7 @@ class LessonsTest {
         for (String w : r.gru.samples) {
             assertTrue(w.matches("[a-z]{0,20}"), w);
         }
-        String report = BitsPerCharacter.report(r);
+        String report = BitsReport.report(r);
         assertTrue(report.contains(TextTable.number(r.gru.testBits())), report);
         assertTrue(report.contains(String.format(java.util.Locale.ROOT, "%,d training and %,d test words",
                 r.trainWords, r.testWords)), report);
@@ -187,10 +187,10 @@ class LessonsTest {
     @Test
     void aWordListIsReadLetterWordsOnlyWithCaseFolded() {
         int[] skipped = new int[1];
-        java.util.List<int[]> words = BitsPerCharacter.encode(List.of("Aaron", "cat's", "", "zoo", "café", " ox "),
+        java.util.List<int[]> words = Words.encode(List.of("Aaron", "cat's", "", "zoo", "café", " ox "),
                 skipped);
         assertEquals(2, skipped[0]);
-        assertEquals(List.of("aaron", "zoo", "ox"), words.stream().map(w -> BitsPerCharacter.decode(w, w.length))
+        assertEquals(List.of("aaron", "zoo", "ox"), words.stream().map(w -> Words.decode(w, w.length))
                 .toList());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BitsPerCharacter.compute(List.of("cat", "dog", "x-ray"), "short.txt",
