@@ -59,17 +59,18 @@ final class FisherInformation implements Callable<Integer> {
         double distance;
     }
 
-    /** Both parts. */
-    static final class Result {
-        Binary binary;
-        Softmax softmax;
+    /**
+     * Both parts.
+     *
+     * @param binary the logistic part, on the breast-cancer data
+     * @param softmax the softmax part, on iris
+     */
+    record Result(Binary binary, Softmax softmax) {
     }
 
     static Result compute() throws IOException {
-        Result r = new Result();
-        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
-        r.softmax = softmax(Embedded.csv("iris/iris.csv"));
-        return r;
+        return new Result(binary(Embedded.csv("breast-cancer/breast_cancer.csv")),
+                softmax(Embedded.csv("iris/iris.csv")));
     }
 
     /** The features standardised, with a column of ones for the bias. */
@@ -206,7 +207,7 @@ final class FisherInformation implements Callable<Integer> {
 
     static String report(Result r) {
         StringBuilder sb = new StringBuilder();
-        Binary b = r.binary;
+        Binary b = r.binary();
         sb.append("breast cancer, logistic (569 x 30, standardised; θ = (w, b))\n");
         sb.append(String.format("max |Hessian of the mean NLL - Xᵀdiag(p(1-p))X/N| = %s%n",
                 TextTable.number(b.hessianVsFisher)));
@@ -224,7 +225,7 @@ final class FisherInformation implements Callable<Integer> {
                     String.format("[%.3f, %.3f]", est - 1.96 * se, est + 1.96 * se));
         }
         sb.append(t);
-        Softmax s = r.softmax;
+        Softmax s = r.softmax();
         sb.append("\niris, softmax (150 x 4, 3 classes)\n");
         sb.append(String.format("Hessian in the logits (450 x 450): max |block - (diag(p) - ppᵀ)/N| = %s, outside the "
                 + "blocks max %s%n", TextTable.number(s.blockError), TextTable.number(s.outsideBlocks)));

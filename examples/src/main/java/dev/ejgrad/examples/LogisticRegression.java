@@ -42,17 +42,18 @@ final class LogisticRegression implements Callable<Integer> {
         int newtonIterations;
     }
 
-    /** The lesson's numbers. */
-    static final class Result {
-        Fit binary;
-        Fit multinomial;
+    /**
+     * The lesson's numbers.
+     *
+     * @param binary logistic regression on the breast-cancer data
+     * @param multinomial softmax regression on iris
+     */
+    record Result(Fit binary, Fit multinomial) {
     }
 
     static Result compute() throws IOException {
-        Result r = new Result();
-        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
-        r.multinomial = multinomial(Embedded.csv("iris/iris.csv"));
-        return r;
+        return new Result(binary(Embedded.csv("breast-cancer/breast_cancer.csv")),
+                multinomial(Embedded.csv("iris/iris.csv")));
     }
 
     static Fit binary(Csv.Table data) {
@@ -151,7 +152,7 @@ final class LogisticRegression implements Callable<Integer> {
                 + "decay λ = ").append(LAMBDA).append(")\nagainst Newton's method on the same penalised likelihood (both data sets are nearly "
                         + "separable,\nso the plain maximum-likelihood estimate is at infinity; the ridge term "
                         + "makes the optimum unique)\n");
-        for (Fit f : new Fit[] {r.binary, r.multinomial}) {
+        for (Fit f : new Fit[] {r.binary(), r.multinomial()}) {
             sb.append('\n').append(f.name).append('\n');
             TextTable t = new TextTable("coefficient", "network", "Newton", "difference");
             int shown = Math.min(6, f.network.length);

@@ -58,10 +58,10 @@ class LessonsTest {
     @Test
     void aNetworkWithNoHiddenLayerReachesTheNewtonSolution() throws Exception {
         LogisticRegression.Result r = LogisticRegression.compute();
-        assertTrue(r.binary.distance < 1e-10, "logistic: " + r.binary.distance);
-        assertTrue(r.multinomial.distance < 1e-10, "softmax: " + r.multinomial.distance);
-        assertTrue(r.binary.accuracy > 0.95);
-        assertTrue(r.multinomial.accuracy > 0.9);
+        assertTrue(r.binary().distance < 1e-10, "logistic: " + r.binary().distance);
+        assertTrue(r.multinomial().distance < 1e-10, "softmax: " + r.multinomial().distance);
+        assertTrue(r.binary().accuracy > 0.95);
+        assertTrue(r.multinomial().accuracy > 0.9);
     }
 
     @Test
@@ -102,7 +102,7 @@ class LessonsTest {
     @Test
     void theHessianOfTheNllIsTheFisherInformationAndDrivesNewton() throws Exception {
         FisherInformation.Result r = FisherInformation.compute();
-        FisherInformation.Binary b = r.binary;
+        FisherInformation.Binary b = r.binary();
         assertTrue(b.hessianVsFisher < 1e-15, "Hessian vs Xᵀdiag(p(1-p))X/N: " + b.hessianVsFisher);
         assertEquals(0, b.labelsChangeNothing, 1e-15, "the labels do not enter the Hessian (canonical link)");
         assertEquals(b.irlsIterations, b.newtonIterations, "Newton iterations");
@@ -110,7 +110,7 @@ class LessonsTest {
         for (int j = 0; j < b.sePlain.length; j++) {
             assertTrue(b.seRidge[j] < b.sePlain[j], "the ridge narrows interval " + j);
         }
-        FisherInformation.Softmax s = r.softmax;
+        FisherInformation.Softmax s = r.softmax();
         assertTrue(s.blockError < 1e-15, "softmax blocks: " + s.blockError);
         assertEquals(0, s.outsideBlocks, "rows do not interact");
         assertEquals(s.irlsIterations, s.newtonIterations, "Newton iterations");
