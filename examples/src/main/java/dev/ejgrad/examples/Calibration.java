@@ -411,11 +411,11 @@ final class Calibration implements Callable<Integer> {
         Run bySmoothing = train(s, smoothed::forward, p.epochs(), seed);
         List<Model> models = List.of(
                 model(CE, "CrossEntropyLoss, stopped at its best validation loss", byCe.best(), s.yVal(), s.yTest()),
-                model(MSE, "MSELoss(softmax, one-hot), the Brier score / classes", byMse.best(), s.yVal(), s.yTest()),
-                model(HINGE, "Crammer-Singer: max(0, 1 + max_{j≠y} z_j − z_y)", byHinge.best(), s.yVal(), s.yTest()),
-                model(OVERTRAINED, "CrossEntropyLoss, " + p.overtrainEpochs() + " epochs", byCe.last(), s.yVal(),
-                        s.yTest()),
-                model(SMOOTHED, "CrossEntropyLoss().labelSmoothing(0.1)", bySmoothing.best(), s.yVal(), s.yTest()));
+                model(MSE, "MSELoss(softmax(z), one-hot): the Brier score / classes", byMse.best(), s.yVal(), s.yTest()),
+                model(HINGE, "Crammer-Singer: mean max(0, 1 + max_{j≠y} z_j − z_y), composed from ejgrad's ops", byHinge.best(), s.yVal(), s.yTest()),
+                model(OVERTRAINED, "the cross-entropy run, trained on far past its best validation loss", byCe.last(),
+                        s.yVal(), s.yTest()),
+                model(SMOOTHED, "CrossEntropyLoss().labelSmoothing(0.1), stopped at its best validation loss", bySmoothing.best(), s.yVal(), s.yTest()));
         List<GradientCheck> gradients = new ArrayList<>();
         // at T = 1, and at the fitted T, where it should vanish
         gradients.add(gradientInT(OVERTRAINED, byCe.last().val(), s.yVal(), 1));
@@ -537,8 +537,12 @@ final class Calibration implements Callable<Integer> {
 
     static String report(Result r) {
         StringBuilder sb = new StringBuilder();
+        sb.append("one MLP per data set, from the same initial weights, trained five ways:\n");
+        for (Model m : r.dataSets().get(0).models()) {
+            sb.append(String.format(Locale.ROOT, "  %-27s %s%n", m.name(), m.objective()));
+        }
         sb.append("ECE: 15 equal-width bins of the top-class confidence, Σ_b (n_b/N)·|accuracy_b − confidence_b| "
-                + "(Guo et al. 2017); test-set scores\n");
+                + "(Guo et al. 2017); Brier: Σ_k (q_k − [k = y])², mean over examples; all scores on the test set\n");
         for (DataSetResult d : r.dataSets()) {
             sb.append('\n').append(d.name()).append('\n').append(d.setup()).append("\n\n");
             TextTable t = new TextTable("model", "epoch", "accuracy", "NLL", "Brier", "ECE", "mean confidence");
