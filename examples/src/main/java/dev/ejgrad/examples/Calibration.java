@@ -155,7 +155,9 @@ final class Calibration implements Callable<Integer> {
             }
             return data.trainBatch(mapped, 0, mapped.length);
         };
-        return new Split(name, data.features(), 10, rows, pick(labels, train), data.trainBatch(val, 0, nVal),
+        String title = String.format(Locale.ROOT, "%s: %,d training, %,d validation, %,d test images", name,
+                train.length, nVal, data.testSize());
+        return new Split(title, data.features(), 10, rows, pick(labels, train), data.trainBatch(val, 0, nVal),
                 pick(labels, val), data.testBatch(0, data.testSize()), data.testLabels(), plan);
     }
 
@@ -264,12 +266,11 @@ final class Calibration implements Callable<Integer> {
         Adam opt = new Adam(net.parameters(), p.lr());
         Random shuffle = new Random(seed + 1);
         int n = s.trainLabels().length;
-        int[] order = permutation(n, null);
         double bestVal = Double.POSITIVE_INFINITY;
         Logits best = null;
         Logits last = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            order = permutation(n, shuffle);
+            int[] order = permutation(n, shuffle);
             for (int from = 0; from < n; from += p.batch()) {
                 int to = Math.min(n, from + p.batch());
                 int[] labels = new int[to - from];
@@ -507,11 +508,7 @@ final class Calibration implements Callable<Integer> {
         Split mnist = dir == null
                 ? mnist(Mnist.embedded(), "embedded MNIST subset", seed, new Plan(128, 1e-3, 64, 30, 100))
                 : mnist(Mnist.fromDirectory(dir), "MNIST from " + dir, seed, new Plan(128, 1e-3, 128, 10, 40));
-        Split named = new Split(String.format(Locale.ROOT, "%s: %,d training, %,d validation, %,d test images",
-                mnist.name(), mnist.trainLabels().length, mnist.yVal().length, mnist.yTest().length),
-                mnist.features(), mnist.classes(), mnist.train(), mnist.trainLabels(), mnist.xVal(), mnist.yVal(),
-                mnist.xTest(), mnist.yTest(), mnist.plan());
-        return List.of(named, breastCancer(seed));
+        return List.of(mnist, breastCancer(seed));
     }
 
     static Result compute(Path dir, long seed, Path out) throws IOException {
