@@ -171,10 +171,7 @@ final class Calibration implements Callable<Integer> {
         int[] test = java.util.Arrays.copyOfRange(order, 0, nTest);
         int[] val = java.util.Arrays.copyOfRange(order, nTest, nTest + nVal);
         int[] train = java.util.Arrays.copyOfRange(order, nTest + nVal, n);
-        Tensor xTrain = t.features().indexSelect(0, train);
-        Tensor mean = xTrain.mean(0);
-        Tensor std = xTrain.std(0, 0);
-        Tensor x = t.features().sub(mean).div(std).detach();
+        Tensor x = Standardizer.fit(t.features().indexSelect(0, train)).apply(t.features());
         Tensor xt = x.indexSelect(0, train);
         TrainRows rows = (o, from, to) -> xt.indexSelect(0, java.util.Arrays.copyOfRange(o, from, to));
         int[] labels = t.labels();

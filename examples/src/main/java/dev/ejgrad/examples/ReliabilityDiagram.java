@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -30,8 +28,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class ReliabilityDiagram {
 
-    private static final Color BAR = new Color(0x1f, 0x5f, 0xa8);
-    private static final Color GAP = new Color(0xc4, 0x5a, 0x00);
+    private static final Color BAR = TrainingChart.LOSS_COLOR;
+    private static final Color GAP = TrainingChart.ERROR_COLOR;
     private static final Color GRID = new Color(0xe4, 0xe4, 0xe4);
     private static final int PANEL_W = 390;
     private static final int PANEL_H = 400;
@@ -187,12 +185,8 @@ final class ReliabilityDiagram {
         Color[] colors = {BAR, new Color(0x2a, 0x8a, 0x4a), Color.DARK_GRAY, GAP};
         BasicStroke[] lines = {SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT, SeriesLines.DASH_DOT};
         for (int s = 0; s < 4; s++) {
-            XYSeries series = chart.addSeries(names[s], t, y[s]);
-            series.setLineColor(colors[s]);
-            series.setMarkerColor(colors[s]);
-            series.setMarker(SeriesMarkers.NONE);
-            series.setLineStyle(lines[s]);
-            series.setLineWidth(2.2f);
+            TrainingChart.addSeries(chart, names[s], t, y[s], 0, colors[s], SeriesMarkers.NONE, lines[s])
+                    .setLineWidth(2.2f);
         }
         XYStyler st = chart.getStyler();
         st.setxAxisTickLabelsFormattingFunction(x -> {
@@ -208,7 +202,6 @@ final class ReliabilityDiagram {
         st.setChartTitleBoxVisible(false);
         st.setChartTitleFont(st.getChartTitleFont().deriveFont(Font.BOLD, 14f));
         st.setYAxisDecimalPattern("0.00");
-        System.setProperty("java.awt.headless", "true");
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        TrainingChart.save(chart, file);
     }
 }
