@@ -17,6 +17,7 @@ import dev.ejgrad.optim.Adam;
 import dev.ejgrad.optim.AdamW;
 import dev.ejgrad.optim.Optimizer;
 import dev.ejgrad.optim.SGD;
+import dev.ejgrad.testing.OpCatalogue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,14 +43,8 @@ class DifferentialTest {
     /** With -Ddifftest.signedZeros=true, 0.0 against -0.0 counts as a disagreement (a survey, not the contract). */
     private static final boolean SIGNED_ZEROS = Boolean.getBoolean("difftest.signedZeros");
 
-    private static final Set<String> EVERY_OP = Set.of("add", "sub", "mul", "div", "adds", "subs", "muls", "divs",
-            "matmul", "t", "neg", "exp", "log", "sqrt", "abs", "pow", "sigmoid", "tanh", "relu", "logsigmoid",
-            "softplus", "clamp", "sum", "mean", "sumd", "meand", "max", "lse", "softmax", "logsoftmax",
-            // issue 13
-            "square", "log1p", "expm1", "reciprocal", "rsqrt", "sin", "cos", "erf", "gelu", "gelutanh", "silu",
-            "leakyrelu", "elu", "softplusbt", "hardtanh", "maximum", "minimum", "powt", "mind", "var", "std", "norm",
-            "argmax", "argmin", "gt", "ge", "lt", "le", "eq", "gts", "ges", "lts", "les", "eqs", "where",
-            "maskedfill", "reshape", "narrow", "indexselect", "gather", "cat");
+    /** The op tags of the catalogue: every op with a tag must appear in the expressions, and no other. */
+    private static final Set<String> EVERY_OP = OpCatalogue.difftestTags();
 
     @Test
     void ordinaryExpressionsMatchPyTorch() {
@@ -61,6 +56,12 @@ class DifferentialTest {
         checkExpressions("edge");
     }
 
+    /** Disagreements a larger run found (201,002 cases), kept as fixed cases: logSigmoid with an infinite g. */
+    @Test
+    void foundDisagreementsStayFixed() {
+        checkExpressions("found");
+    }
+
     @Test
     void theExpressionsCoverEveryOpAndBothKinds() {
         Set<String> seen = new TreeSet<>();
@@ -70,7 +71,7 @@ class DifferentialTest {
             c.get("ops").forEach(op -> seen.add(op.get(0).asText()));
             if (c.get("name").asText().startsWith("edge")) {
                 edge++;
-            } else {
+            } else if (c.get("name").asText().startsWith("expr")) {
                 ordinary++;
             }
         }
@@ -244,8 +245,8 @@ class DifferentialTest {
             case "var": return a.var(op.get(2).asInt(), op.get(3).asInt());
             case "std": return a.std(op.get(2).asInt(), op.get(3).asInt());
             case "norm": return a.norm();
-            case "argmax": return indices(a.argmax(op.get(2).asInt()), op.get(2).asInt());
-            case "argmin": return indices(a.argmin(op.get(2).asInt()), op.get(2).asInt());
+            case "argmax": return OpCatalogue.indices(a.argmax(op.get(2).asInt()), op.get(2).asInt());
+            case "argmin": return OpCatalogue.indices(a.argmin(op.get(2).asInt()), op.get(2).asInt());
             case "gt": return a.gt(nodes.get(op.get(2).asInt()));
             case "ge": return a.ge(nodes.get(op.get(2).asInt()));
             case "lt": return a.lt(nodes.get(op.get(2).asInt()));
@@ -275,15 +276,6 @@ class DifferentialTest {
             }
             default: throw new AssertionError("unknown op " + name);
         }
-    }
-
-    /** argmax/argmin's indices as a tensor keeping the reduced dim: 1 x cols (dim 0) or rows x 1 (dim 1). */
-    private static Tensor indices(int[] index, int dim) {
-        double[] v = new double[index.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = index[i];
-        }
-        return dim == 0 ? Tensor.of(1, v.length, v) : Tensor.of(v.length, 1, v);
     }
 
     private static final java.util.Map<String, String> CALLED = java.util.Map.ofEntries(

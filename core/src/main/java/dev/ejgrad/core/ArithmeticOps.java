@@ -4,7 +4,12 @@ import java.util.Objects;
 import java.util.function.DoubleBinaryOperator;
 import org.ejml.data.DMatrixRMaj;
 
-/** add, sub, mul, div: elementwise with broadcasting; the engine sums each gradient back to its input's shape. */
+/**
+ * The elementwise ops of two tensors, broadcasting: {@code add}, {@code sub}, {@code mul}, {@code div},
+ * {@code maximum}, {@code minimum} and {@code pow(Tensor)} (the engine sums each gradient back to its input's shape);
+ * with them {@code neg}, the one definition of negation, and C's {@code pow} ({@link #cPow}), and the elementwise
+ * loops ({@code map}, {@code zip}) that the other op files share.
+ */
 final class ArithmeticOps {
 
     private ArithmeticOps() {
@@ -28,8 +33,7 @@ final class ArithmeticOps {
     static Tensor div(Tensor a, Tensor b) {
         DMatrixRMaj out = binary("div", Kernels.Binary.DIV, a, b);
         // as ATen's div_tensor_other_backward: -g * ((a / b) / b)
-        return Autograd.record("div", out, new Tensor[] {a, b},
-                q -> new GradFn[] {g -> g.div(b), g -> g.neg().mul(q.div(b))});
+        return Autograd.op("div", out, a, (g, q) -> g.div(b), b, (g, q) -> g.neg().mul(q.div(b)));
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
@@ -68,9 +72,9 @@ final class ArithmeticOps {
         // infinite g, as ATen's grad * where(cond, 0, result * log(self)))
         Tensor exponentZero = b.eq(0);
         Tensor baseZero = a.eq(0).mul(b.ge(0));
-        return Autograd.record("pow", out, new Tensor[] {a, b}, result -> new GradFn[] {
-            g -> g.mul(b.mul(a.pow(b.sub(1)))).maskedFill(exponentZero, 0),
-            g -> g.mul(result.mul(a.log()).maskedFill(baseZero, 0))});
+        return Autograd.op("pow", out,
+                a, (g, result) -> g.mul(b.mul(a.pow(b.sub(1)))).maskedFill(exponentZero, 0),
+                b, (g, result) -> g.mul(result.mul(a.log()).maskedFill(baseZero, 0)));
     }
 
     /**

@@ -104,22 +104,32 @@ public final class Autograd {
         return record(name, value, inputs, out -> rules.clone());
     }
 
-    /** Rules that may refer to the op's own result (exp's rule multiplies by it), given that result. */
+    /**
+     * A derivative rule that also reads the op's result, as {@code result} in a line of {@code derivatives.yaml}: exp's
+     * rule is {@code (g, e) -> g.mul(e)}. The result is the recorded tensor itself, so the rule stays differentiable.
+     */
     @FunctionalInterface
-    interface RulesOfResult {
-        GradFn[] of(Tensor result);
+    interface ResultRule {
+        Tensor apply(Tensor gradOutput, Tensor result);
     }
 
-    /** A one-input op whose rule refers to its result. */
-    static Tensor record(String name, DMatrixRMaj value, Tensor input, Function<Tensor, GradFn> rule) {
-        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {rule.apply(out)});
+    /** Records a one-input op whose rule reads its result. */
+    static Tensor op(String name, DMatrixRMaj value, Tensor input, ResultRule rule) {
+        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {g -> rule.apply(g, out)});
+    }
+
+    /** Records a two-input op whose rules read its result. */
+    static Tensor op(String name, DMatrixRMaj value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
+        return record(name, value, new Tensor[] {a, b},
+                out -> new GradFn[] {g -> ruleA.apply(g, out), g -> ruleB.apply(g, out)});
     }
 
     /**
-     * Records an op whose rules are made from its result: the engine's one place that decides whether a node is
-     * recorded. Inputs that require grad must have a rule (checked by the public forms).
+     * The engine's one place that decides whether a node is recorded: every form of {@code op} ends here. The rules
+     * are made from the result tensor, so that a rule may read it. Inputs that require grad must have a rule
+     * (checked by the public forms).
      */
-    static Tensor record(String name, DMatrixRMaj value, Tensor[] inputs, RulesOfResult rules) {
+    private static Tensor record(String name, DMatrixRMaj value, Tensor[] inputs, Function<Tensor, GradFn[]> rules) {
         boolean record = false;
         for (Tensor in : inputs) {
             record |= in.requiresGrad();
@@ -132,7 +142,7 @@ public final class Autograd {
         }
         Tensor out = new Tensor(value);
         if (record && modes[ThreadModes.NO_GRAD] == 0) {
-            out.attach(new Node(name, inputs.clone(), rules.of(out), site));
+            out.attach(new Node(name, inputs.clone(), rules.apply(out), site));
         }
         return out;
     }

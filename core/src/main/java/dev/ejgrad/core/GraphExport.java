@@ -42,20 +42,56 @@ public final class GraphExport {
     static final String ROOT = "#b7e4c7";
     static final String NOT_A_TENSOR = "#ffffff";
 
-    /** Ops whose names are ejgrad's own, with what they compute. */
+    /**
+     * Ops whose names are ejgrad's own, with what they compute: every recorded name that is not a public
+     * {@link Tensor} method's (those are explained by its javadoc). Most are the backward of an op, recorded as an op
+     * of its own so that it can be differentiated again.
+     */
     private static final Map<String, String> GLOSSARY = Map.ofEntries(
+            // products and reshaping
             Map.entry("matmulT", "x · Wᵀ: the product of an input and a transposed weight, which Linear computes as "
                     + "one op"),
             Map.entry("tMatmul", "aᵀ · b: the product in a weight's gradient, without forming aᵀ"),
             Map.entry("t", "the transpose"),
-            Map.entry("logSumExp", "log Σ exp, computed stably"),
             Map.entry("sumTo", "sums a gradient down to the shape of an input that was broadcast"),
             Map.entry("expand", "stretches a tensor to a broadcast shape"),
+            Map.entry("pad", "zeros with a block of rows or columns set: narrow's backward"),
+            // selection and its adjoints
             Map.entry("pick", "takes one entry per row or column (e.g. the log-probability of each target)"),
             Map.entry("place", "zeros with given entries set, the reverse of pick"),
+            Map.entry("scatterAdd", "zeros with each entry added at its index: gather's backward"),
+            Map.entry("indexAdd", "zeros with each row or column added at its index: indexSelect's backward"),
+            // reductions
+            Map.entry("logSumExp", "log Σ exp, computed stably"),
+            // the backward of an activation, as an op
             Map.entry("thresholdBackward", "relu's backward as an op: g where the output is positive, else 0"),
+            Map.entry("clampBackward", "clamp's backward as an op: g where min <= x <= max, else 0"),
+            Map.entry("hardtanhBackward", "hardtanh's backward as an op: g where min < x < max, else 0"),
+            Map.entry("leakyReluBackward", "leakyRelu's backward as an op: g where x > 0, else slope · g"),
+            Map.entry("eluBackward", "elu's backward as an op"),
+            Map.entry("eluDoubleBackward", "the derivative of elu's backward with respect to x"),
+            Map.entry("logSigmoidBackward", "logSigmoid's backward as an op: g · σ(-x)"),
             Map.entry("logSoftmaxBackward", "logSoftmax's backward as an op"),
-            Map.entry("softplusBackward", "softplus's backward as an op"));
+            Map.entry("softplusBackward", "softplus's backward as an op"),
+            Map.entry("softplusDoubleBackward", "the derivative of softplus's backward with respect to x"),
+            // the losses' fused ops (ejgrad-nn)
+            Map.entry("BCELoss", "each element's binary cross-entropy term, as one op"),
+            Map.entry("BCELossBackward", "BCELoss's backward as an op"),
+            Map.entry("GaussianNLLLoss.varClamp", "max(var, eps) in value, the identity for the gradient"),
+            // GradCheck's gradgradcheck
+            Map.entry("flatConcat", "every input's entries in one row (GradCheck)"),
+            Map.entry("flatSlice", "one input's entries taken back out of that row (GradCheck)"),
+            Map.entry("flatPad", "zeros with one input's entries set in that row (GradCheck)"));
+
+    /**
+     * What an op name recorded in a graph means when it is not a public {@link Tensor} method's, else null.
+     *
+     * @param op the name a node was recorded with
+     * @return its glossary entry, or null
+     */
+    static String meaning(String op) {
+        return GLOSSARY.get(op);
+    }
 
     /** What those ops compute, short enough for a node. */
     private static final Map<String, String> SHORT = Map.of("matmulT", "x · Wᵀ");
@@ -474,7 +510,7 @@ public final class GraphExport {
                 }
                 lines.add(title);
             }
-            lines.add(t.rows() + "x" + t.cols() + (t.requiresGrad() ? ", requires grad" : ""));
+            lines.add(Shapes.of(t) + (t.requiresGrad() ? ", requires grad" : ""));
             if (!t.isLeaf() && t.node.inputsIfKept() == null) {
                 lines.add("graph released by backward");
             }

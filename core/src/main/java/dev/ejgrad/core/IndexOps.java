@@ -3,9 +3,15 @@ package dev.ejgrad.core;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Picking one element per line and its adjoint, placing one value per line into zeros: the backward of the
- * value-selecting reductions ({@code max(dim)}), as ATen's {@code value_selecting_reduction_backward}. Each is linear,
- * and each is the other's rule.
+ * The ops that select entries by index or by mask, each beside its adjoint (its backward, and the other's rule):
+ * <ul>
+ *   <li>{@code pick} and {@code place}: one entry per line and back, the backward of the value-selecting reductions
+ *       ({@code max(dim)}, {@code min(dim)}), as ATen's {@code value_selecting_reduction_backward};</li>
+ *   <li>{@code gather} and {@code scatterAdd};</li>
+ *   <li>{@code indexSelect} and {@code indexAdd};</li>
+ *   <li>{@code maskedFill} and {@code where}, whose masks are constants.</li>
+ * </ul>
+ * Each is linear in its differentiated input, so each rule is one of these ops again.
  */
 final class IndexOps {
 

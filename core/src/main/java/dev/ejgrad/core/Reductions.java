@@ -94,11 +94,16 @@ final class Reductions {
         return best;
     }
 
-    static Tensor var(Tensor x, int dim, int correction) {
-        Shapes.checkDim("var", dim);
+    /** var's and std's argument checks, naming the op called. */
+    private static void checkSpread(String name, int dim, int correction) {
+        Shapes.checkDim(name, dim);
         if (correction < 0) {
-            throw new IllegalArgumentException("var: correction must be >= 0, got " + correction);
+            throw new IllegalArgumentException(name + ": correction must be >= 0, got " + correction);
         }
+    }
+
+    static Tensor var(Tensor x, int dim, int correction) {
+        checkSpread("var", dim, correction);
         int n = dim == 0 ? x.rows() : x.cols();
         Lines lines = Lines.of(x, dim);
         DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
@@ -122,10 +127,11 @@ final class Reductions {
     }
 
     static Tensor std(Tensor x, int dim, int correction) {
+        checkSpread("std", dim, correction);
         Tensor var = var(x, dim, correction);
         // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
-        return Autograd.record("std", ArithmeticOps.map(var.data, Math::sqrt), var,
-                s -> g -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
+        return Autograd.op("std", ArithmeticOps.map(var.data, Math::sqrt), var,
+                (g, s) -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
     }
 
     static Tensor norm(Tensor x) {
@@ -135,8 +141,8 @@ final class Reductions {
         }
         double norm = Math.sqrt(s);
         // as ATen's norm_backward for p = 2: x · (g / ‖x‖), and 0 where ‖x‖ = 0
-        return Autograd.record("norm", scalar(norm), x,
-                out -> g -> norm == 0 ? Tensor.zeros(x.rows(), x.cols()) : x.mul(g.div(out)));
+        return Autograd.op("norm", scalar(norm), x,
+                (g, out) -> norm == 0 ? Tensor.zeros(x.rows(), x.cols()) : x.mul(g.div(out)));
     }
 
     static Tensor logSumExp(Tensor x, int dim) {
@@ -160,7 +166,7 @@ final class Reductions {
             out.data[l] = Math.log(s) + m;
         }
         // as ATen's logsumexp_backward: g · exp(x - result)
-        return Autograd.record("logSumExp", out, x, lse -> g -> g.mul(x.sub(lse).exp()));
+        return Autograd.op("logSumExp", out, x, (g, lse) -> g.mul(x.sub(lse).exp()));
     }
 
     static DMatrixRMaj scalar(double v) {

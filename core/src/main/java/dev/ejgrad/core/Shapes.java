@@ -2,17 +2,34 @@ package dev.ejgrad.core;
 
 import org.ejml.data.DMatrixRMaj;
 
-/** Shape formatting and argument checks shared by the ops, so that every message reads the same way. */
-final class Shapes {
+/**
+ * The one shape vocabulary of ejgrad's messages, {@code RxC} (e.g. {@code 3x4}), and the argument checks the ops
+ * share, so that every message reads the same way: ops, layers, losses, loaders and examples all write shapes
+ * through {@link #of(int, int)} and {@link #of(Tensor)}.
+ */
+public final class Shapes {
 
     private Shapes() {
     }
 
-    static String of(int rows, int cols) {
+    /**
+     * A shape as messages write it.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return {@code rows + "x" + cols}, e.g. {@code 3x4}
+     */
+    public static String of(int rows, int cols) {
         return rows + "x" + cols;
     }
 
-    static String of(Tensor t) {
+    /**
+     * A tensor's shape as messages write it.
+     *
+     * @param t a tensor; not modified
+     * @return its {@code RxC}, e.g. {@code 3x4}
+     */
+    public static String of(Tensor t) {
         return of(t.rows(), t.cols());
     }
 

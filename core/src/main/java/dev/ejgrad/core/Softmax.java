@@ -16,13 +16,13 @@ final class Softmax {
         Shapes.checkDim("softmax", dim);
         DMatrixRMaj out = softmaxValues(x.data, dim);
         // as ATen's _softmax_backward_data: (g - Σ g·s) · s
-        return Autograd.record("softmax", out, x, s -> g -> g.sub(g.mul(s).sum(dim)).mul(s));
+        return Autograd.op("softmax", out, x, (g, s) -> g.sub(g.mul(s).sum(dim)).mul(s));
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
         Shapes.checkDim("logSoftmax", dim);
-        return Autograd.record("logSoftmax", logSoftmaxValues(x.data, dim), x,
-                out -> g -> logSoftmaxBackward(g, out, dim));
+        return Autograd.op("logSoftmax", logSoftmaxValues(x.data, dim), x,
+                (g, out) -> logSoftmaxBackward(g, out, dim));
     }
 
     /**

@@ -36,6 +36,8 @@ public final class Tensor {
     /** A gradient, or a detached view of an op's result: its storage may be shared, so it never changes. */
     private boolean readOnly;
     private Tensor grad;
+    /** The shape a module declared for saving ({@link #withTorchShape}), or {@code null} for {@code [rows, cols]}. */
+    private TorchShape torchShape;
 
     /** A leaf that does not require grad; takes ownership of {@code data}. */
     Tensor(DMatrixRMaj data) {
@@ -395,8 +397,8 @@ public final class Tensor {
     public void setGrad(Tensor grad) {
         Objects.requireNonNull(grad, "grad");
         if (grad.rows() != rows() || grad.cols() != cols()) {
-            throw new IllegalArgumentException("setGrad: the gradient of a " + rows() + "x" + cols()
-                    + " tensor can't be " + grad.rows() + "x" + grad.cols());
+            throw new IllegalArgumentException("setGrad: the gradient of a " + Shapes.of(this)
+                    + " tensor can't be " + Shapes.of(grad));
         }
         Tensor view = new Tensor(grad.data.copy());
         view.readOnly = true;
@@ -452,12 +454,45 @@ public final class Tensor {
      * @return a new leaf that does not require grad
      */
     public Tensor detach() {
+        Tensor out;
         if (isLeaf()) {
-            return new Tensor(data.copy());
+            out = new Tensor(data.copy());
+        } else {
+            out = new Tensor(data);
+            out.readOnly = true;
         }
-        Tensor view = new Tensor(data);
-        view.readOnly = true;
-        return view;
+        out.torchShape = torchShape;
+        return out;
+    }
+
+    /**
+     * A leaf with the same values and no history, as {@link #detach()}, that is saved under PyTorch's shape
+     * {@code shape}: the form of a module's {@code stateDict()} values, so that {@code SafeTensors.save} writes,
+     * for example, a {@code 1 x n} bias as PyTorch's {@code [n]}. The values and the 2-D shape are unchanged.
+     *
+     * @param shape the PyTorch shape, whose 2-D form is this tensor's {@code rows x cols}
+     * @return a new leaf that does not require grad, whose {@link #torchShape()} is {@code shape}
+     * @throws IllegalArgumentException if the shape's 2-D form is not this tensor's shape
+     */
+    public Tensor withTorchShape(TorchShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (!shape.fits(this)) {
+            throw new IllegalArgumentException("withTorchShape: a " + Shapes.of(this) + " tensor cannot be held as "
+                    + shape + ", which reads as " + Shapes.of(shape.rows(), shape.cols()));
+        }
+        Tensor out = detach();
+        out.torchShape = shape;
+        return out;
+    }
+
+    /**
+     * The shape under which this tensor is saved, as PyTorch holds it: the one given to {@link #withTorchShape}
+     * (kept by {@link #detach()}), else {@code [rows, cols]}. The result of an op declares none.
+     *
+     * @return the PyTorch shape
+     */
+    public TorchShape torchShape() {
+        return torchShape != null ? torchShape : TorchShape.of(rows(), cols());
     }
 
     /**
@@ -496,10 +531,13 @@ public final class Tensor {
         void apply(double[] values, double[] grad);
     }
 
-    // ---------------------------------------------------------------- binary ops
+    // ---------------------------------------------------------------- ArithmeticOps
+    // Elementwise over two tensors, broadcasting, and with a number (ArithmeticOps.java).
 
     /**
      * Elementwise sum with broadcasting.
+     *
+     * <p>Gradient: {@code g} to both, each summed back to its own shape.
      *
      * @param other the other operand
      * @return {@code this + other}, of the broadcast shape
@@ -512,6 +550,8 @@ public final class Tensor {
     /**
      * Adds a constant to every element.
      *
+     * <p>Gradient: {@code g}.
+     *
      * @param value the constant
      * @return {@code this + value}
      */
@@ -521,6 +561,8 @@ public final class Tensor {
 
     /**
      * Elementwise difference with broadcasting.
+     *
+     * <p>Gradient: {@code g} to this and {@code -g} to {@code other}, each summed back to its own shape.
      *
      * @param other the other operand
      * @return {@code this - other}, of the broadcast shape
@@ -533,6 +575,8 @@ public final class Tensor {
     /**
      * Subtracts a constant from every element.
      *
+     * <p>Gradient: {@code g}.
+     *
      * @param value the constant
      * @return {@code this - value}
      */
@@ -542,6 +586,8 @@ public final class Tensor {
 
     /**
      * Elementwise product with broadcasting.
+     *
+     * <p>Gradient: {@code g·other} to this and {@code g·this} to {@code other}, each summed back to its own shape.
      *
      * @param other the other operand
      * @return {@code this ⊙ other}, of the broadcast shape
@@ -554,6 +600,8 @@ public final class Tensor {
     /**
      * Multiplies every element by a constant.
      *
+     * <p>Gradient: {@code g·value}.
+     *
      * @param value the constant
      * @return {@code this * value}
      */
@@ -563,6 +611,9 @@ public final class Tensor {
 
     /**
      * Elementwise quotient with broadcasting.
+     *
+     * <p>Gradient: {@code g/other} to this and {@code -g·(this/other)/other} to {@code other}, each summed back to its
+     * own shape.
      *
      * @param other the divisor
      * @return {@code this / other}, of the broadcast shape
@@ -575,6 +626,8 @@ public final class Tensor {
     /**
      * Divides every element by a constant.
      *
+     * <p>Gradient: {@code g/value}.
+     *
      * @param value the divisor
      * @return {@code this / value}
      */
@@ -583,7 +636,61 @@ public final class Tensor {
     }
 
     /**
+     * The elementwise maximum, broadcasting, as {@code torch.maximum}: NaN wins.
+     *
+     * <p>Gradient: {@code g} to the larger side and 0 to the other; on a tie {@code g/2} to each.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor maximum(Tensor other) {
+        return ArithmeticOps.maximum(this, other);
+    }
+
+    /**
+     * The elementwise minimum, broadcasting, as {@code torch.minimum}: NaN wins.
+     *
+     * <p>Gradient: {@code g} to the smaller side and 0 to the other; on a tie {@code g/2} to each.
+     *
+     * @param other the other operand
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor minimum(Tensor other) {
+        return ArithmeticOps.minimum(this, other);
+    }
+
+    /**
+     * {@code this^exponent} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}.
+     *
+     * <p>Gradient: {@code g·b·a^(b-1)} to the base (0 where {@code b = 0}) and {@code g·a^b·log a} to the exponent (0
+     * where {@code a = 0} and {@code b >= 0}), each summed back to its own shape.
+     *
+     * @param exponent the exponents
+     * @return a new tensor of the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
+    public Tensor pow(Tensor exponent) {
+        return ArithmeticOps.pow(this, exponent);
+    }
+
+    /**
+     * {@return {@code -x}}
+     *
+     * <p>Gradient: {@code -g}.
+     */
+    public Tensor neg() {
+        return ArithmeticOps.neg(this);
+    }
+
+    // ---------------------------------------------------------------- MatrixOps
+    // Products and the transpose (MatrixOps.java).
+
+    /**
      * Matrix product.
+     *
+     * <p>Gradient: {@code g·otherᵀ} to this and {@code thisᵀ·g} to {@code other}.
      *
      * @param other the right factor, {@code cols() x k}
      * @return {@code this · other}, {@code rows() x k}
@@ -595,7 +702,10 @@ public final class Tensor {
 
     /**
      * Matrix product with the transpose of {@code other}, without forming the transpose: the product of a linear
-     * layer, {@code x · weightᵀ}, whose weight gradient comes out in the weight's own shape.
+     * layer, {@code x · weightᵀ}.
+     *
+     * <p>Gradient: {@code g·other} to this and {@code gᵀ·this} to {@code other}, a weight's gradient in the weight's
+     * own shape.
      *
      * @param other the right factor, {@code k x cols()}
      * @return {@code this · otherᵀ}, {@code rows() x k}
@@ -605,34 +715,50 @@ public final class Tensor {
         return MatrixOps.matmulT(this, other);
     }
 
-    /** {@return the transpose, {@code cols() x rows()}} */
+    /**
+     * {@return the transpose, {@code cols() x rows()}}
+     *
+     * <p>Gradient: {@code gᵀ}.
+     */
     public Tensor t() {
         return MatrixOps.transpose(this);
     }
 
-    // ---------------------------------------------------------------- unary ops
+    // ---------------------------------------------------------------- UnaryOps
+    // Elementwise functions (UnaryOps.java).
 
-    /** {@return {@code -x}} */
-    public Tensor neg() {
-        return ArithmeticOps.neg(this);
-    }
-
-    /** {@return {@code e^x}; gradient {@code g·e^x}} */
+    /**
+     * {@return {@code e^x}}
+     *
+     * <p>Gradient: {@code g·e^x}.
+     */
     public Tensor exp() {
         return UnaryOps.exp(this);
     }
 
-    /** {@return the natural logarithm; {@code log(0) = -inf}, {@code log(x < 0) = NaN}; gradient {@code g/x}} */
+    /**
+     * {@return the natural logarithm; {@code log(0) = -inf}, {@code log(x < 0) = NaN}}
+     *
+     * <p>Gradient: {@code g/x}.
+     */
     public Tensor log() {
         return UnaryOps.log(this);
     }
 
-    /** {@return the square root; gradient {@code g / (2·sqrt(x))}} */
+    /**
+     * {@return the square root}
+     *
+     * <p>Gradient: {@code g/(2·√x)}.
+     */
     public Tensor sqrt() {
         return UnaryOps.sqrt(this);
     }
 
-    /** {@return {@code |x|}; gradient {@code g·sgn(x)}, 0 at 0} */
+    /**
+     * {@return {@code |x|}}
+     *
+     * <p>Gradient: {@code g·sgn(x)}, 0 at ±0 and NaN.
+     */
     public Tensor abs() {
         return UnaryOps.abs(this);
     }
@@ -640,35 +766,145 @@ public final class Tensor {
     /**
      * Elementwise power with a constant exponent.
      *
+     * <p>Gradient: {@code g·p·x^(p-1)}; 0 everywhere when {@code p == 0}.
+     *
      * @param exponent the exponent
-     * @return {@code x^exponent}; gradient {@code g·p·x^(p-1)} (0 when {@code p == 0})
+     * @return {@code x^exponent}
      */
     public Tensor pow(double exponent) {
         return UnaryOps.pow(this, exponent);
     }
 
-    /** {@return the logistic function {@code 1/(1+e^-x)}, computed without overflow} */
+    /**
+     * {@code x²}, as {@code torch.square} (which is {@code pow(x, 2)}).
+     *
+     * <p>Gradient: {@code g·2·x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor square() {
+        return pow(2);
+    }
+
+    /**
+     * {@code log(1 + x)}, exact near 0.
+     *
+     * <p>Gradient: {@code g/(1 + x)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor log1p() {
+        return UnaryOps.log1p(this);
+    }
+
+    /**
+     * {@code e^x - 1}, exact near 0.
+     *
+     * <p>Gradient: {@code g·e^x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor expm1() {
+        return UnaryOps.expm1(this);
+    }
+
+    /**
+     * {@code 1/x}.
+     *
+     * <p>Gradient: {@code -g/x²}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor reciprocal() {
+        return UnaryOps.reciprocal(this);
+    }
+
+    /**
+     * {@code 1/√x}.
+     *
+     * <p>Gradient: {@code -g·x^(-3/2)/2}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor rsqrt() {
+        return UnaryOps.rsqrt(this);
+    }
+
+    /**
+     * {@code sin x}.
+     *
+     * <p>Gradient: {@code g·cos x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor sin() {
+        return UnaryOps.sin(this);
+    }
+
+    /**
+     * {@code cos x}.
+     *
+     * <p>Gradient: {@code -g·sin x}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor cos() {
+        return UnaryOps.cos(this);
+    }
+
+    /**
+     * The error function {@code erf x = 2/√π ∫₀ˣ e^(-t²) dt}, within 3 ulps of the exact value (as the C library's,
+     * which libtorch calls).
+     *
+     * <p>Gradient: {@code g·2/√π·e^(-x²)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor erf() {
+        return UnaryOps.erf(this);
+    }
+
+    /**
+     * {@return the logistic function {@code 1/(1+e^-x)}, computed without overflow}
+     *
+     * <p>Gradient: {@code g·(1 - σ(x))·σ(x)}.
+     */
     public Tensor sigmoid() {
         return UnaryOps.sigmoid(this);
     }
 
-    /** {@return the hyperbolic tangent; gradient {@code g·(1 - tanh²x)}} */
+    /**
+     * {@return the hyperbolic tangent}
+     *
+     * <p>Gradient: {@code g·(1 - tanh²x)}.
+     */
     public Tensor tanh() {
         return UnaryOps.tanh(this);
     }
 
-    /** {@return {@code max(x, 0)}; gradient passes only where {@code x > 0}} */
+    /**
+     * {@return {@code max(x, 0)}}
+     *
+     * <p>Gradient: {@code g} where the result is positive, else 0.
+     */
     public Tensor relu() {
         return UnaryOps.relu(this);
     }
 
-    /** {@return {@code log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)}, finite for any finite x} */
+    /**
+     * {@return {@code log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)}, finite for any finite x}
+     *
+     * <p>Gradient: {@code g·σ(-x)}, computed as ATen: {@code g·z/(1+z)} for {@code x >= 0} and {@code g·(1 - z/(1+z))}
+     * for {@code x < 0}, {@code z = e^-|x|}.
+     */
     public Tensor logSigmoid() {
         return UnaryOps.logSigmoid(this);
     }
 
     /**
      * Softplus with beta 1 and threshold 20, as {@code torch.nn.functional.softplus}.
+     *
+     * <p>Gradient: {@code g·σ(x)}, and {@code g} where {@code x > 20}.
      *
      * @return {@code log1p(e^x)}, or {@code x} itself where {@code x > 20}
      */
@@ -678,8 +914,10 @@ public final class Tensor {
 
     /**
      * Softplus with a sharpness and a linear threshold, as {@code torch.nn.functional.softplus(x, beta, threshold)}:
-     * {@code log(1 + e^(βx))/β}, and {@code x} itself where {@code βx > threshold}. At {@code βx = threshold} the value
-     * and gradient come from the log branch and the second derivative is 0, as libtorch.
+     * {@code log(1 + e^(βx))/β}, and {@code x} itself where {@code βx > threshold}.
+     *
+     * <p>Gradient: {@code g·σ(βx)}, and {@code g} where {@code βx > threshold}; at {@code βx = threshold} still
+     * {@code g·σ(βx)}, with a second derivative of 0, as libtorch.
      *
      * @param beta the sharpness β, positive
      * @param threshold where the result becomes {@code x}
@@ -693,203 +931,24 @@ public final class Tensor {
     /**
      * Clamps every element into {@code [min, max]}.
      *
+     * <p>Gradient: {@code g} where {@code min <= x <= max} (the bounds included), else 0.
+     *
      * @param min the lower bound
      * @param max the upper bound
-     * @return the clamped values; the gradient passes where {@code min <= x <= max}, bounds included
+     * @return the clamped values
      * @throws IllegalArgumentException if {@code min > max} or a bound is NaN
      */
     public Tensor clamp(double min, double max) {
         return UnaryOps.clamp(this, min, max);
     }
 
-    // ---------------------------------------------------------------- reductions
-
-    /** {@return the sum of all elements, 1x1} */
-    public Tensor sum() {
-        return Reductions.sum(this);
-    }
-
-    /** {@return the mean of all elements, 1x1 (NaN for an empty tensor, as PyTorch)} */
-    public Tensor mean() {
-        return Reductions.mean(this);
-    }
-
-    /**
-     * Sums along a dimension.
-     *
-     * @param dim 0 sums over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
-     * @return the sums
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
-     */
-    public Tensor sum(int dim) {
-        return Reductions.sum(this, dim);
-    }
-
-    /**
-     * Means along a dimension.
-     *
-     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
-     * @return the means
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
-     */
-    public Tensor mean(int dim) {
-        return Reductions.mean(this, dim);
-    }
-
-    /**
-     * Maxima along a dimension; the gradient goes to the first maximal element of each row or column.
-     *
-     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
-     * @return the maxima (NaN where a NaN is present)
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1, or that dimension is empty
-     */
-    public Tensor max(int dim) {
-        return Reductions.max(this, dim);
-    }
-
-    /**
-     * {@code log(Σ exp(x))} along a dimension, computed after subtracting the maximum so nothing overflows.
-     *
-     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
-     * @return the log-sum-exp values
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
-     */
-    public Tensor logSumExp(int dim) {
-        return Reductions.logSumExp(this, dim);
-    }
-
-    /**
-     * Softmax along a dimension: {@code exp(x - max) / Σ exp(x - max)}.
-     *
-     * @param dim 1 normalises each row, 0 each column
-     * @return probabilities of this tensor's shape
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
-     */
-    public Tensor softmax(int dim) {
-        return Softmax.softmax(this, dim);
-    }
-
-    /**
-     * Log-softmax along a dimension: {@code x - max - log Σ exp(x - max)}, never {@code log(softmax(x))}.
-     *
-     * @param dim 1 normalises each row, 0 each column
-     * @return log-probabilities of this tensor's shape
-     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
-     */
-    public Tensor logSoftmax(int dim) {
-        return Softmax.logSoftmax(this, dim);
-    }
-
-    // ---------------------------------------------------------------- selection
-
-    /**
-     * Values picked along a dim by an index of the result's shape, as {@code torch.gather}:
-     * {@code out[i][j] = this[index[i][j]][j]} for dim 0 and {@code this[i][index[i][j]]} for dim 1. The gradient
-     * adds up where an index repeats.
-     *
-     * <p>Shape: {@code index} is {@code R x C} with {@code R <= rows()} (dim 1) or {@code C <= cols()} (dim 0); the
-     * result is {@code R x C}.
-     *
-     * @param dim 0 or 1
-     * @param index the indices, all rows of one length; copied
-     * @return the picked values
-     * @throws IllegalArgumentException for a bad dim, a ragged index, an index out of range (named with its
-     *     position), or an index larger than the input outside {@code dim}
-     */
-    public Tensor gather(int dim, int[][] index) {
-        return IndexOps.gather(this, dim, index);
-    }
-
-    /**
-     * This tensor with {@code value} wherever {@code mask} is nonzero, as {@code torch.Tensor.masked_fill}. No
-     * gradient flows into the filled entries.
-     *
-     * @param mask a tensor that broadcasts to this tensor's shape (0 keeps, nonzero fills); must not require grad
-     * @param value the fill value
-     * @return a new tensor of this shape
-     * @throws IllegalArgumentException if the mask does not broadcast to this shape or requires grad
-     */
-    public Tensor maskedFill(Tensor mask, double value) {
-        return IndexOps.maskedFill(this, mask, value);
-    }
-
-    // ---------------------------------------------------------------- more unary ops
-
-    /**
-     * {@code x²}, as {@code torch.square} (which is {@code pow(x, 2)}).
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor square() {
-        return pow(2);
-    }
-
-    /**
-     * {@code log(1 + x)}, exact near 0; its derivative {@code 1/(1 + x)}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor log1p() {
-        return UnaryOps.log1p(this);
-    }
-
-    /**
-     * {@code e^x - 1}, exact near 0; its derivative {@code e^x}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor expm1() {
-        return UnaryOps.expm1(this);
-    }
-
-    /**
-     * {@code 1/x}; its derivative {@code -1/x²}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor reciprocal() {
-        return UnaryOps.reciprocal(this);
-    }
-
-    /**
-     * {@code 1/√x}; its derivative {@code -x^(-3/2)/2}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor rsqrt() {
-        return UnaryOps.rsqrt(this);
-    }
-
-    /**
-     * {@code sin x}; its derivative {@code cos x}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor sin() {
-        return UnaryOps.sin(this);
-    }
-
-    /**
-     * {@code cos x}; its derivative {@code -sin x}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor cos() {
-        return UnaryOps.cos(this);
-    }
-
-    /**
-     * The error function {@code erf x = 2/√π ∫₀ˣ e^(-t²) dt}, within 3 ulps of the exact value (as the C library's,
-     * which libtorch calls); its derivative {@code 2/√π · e^(-x²)}.
-     *
-     * @return a new tensor of this shape
-     */
-    public Tensor erf() {
-        return UnaryOps.erf(this);
-    }
+    // ---------------------------------------------------------------- Activations
+    // The activations beyond the MLP's (Activations.java).
 
     /**
      * GELU, exact: {@code x·Φ(x) = x·(1 + erf(x/√2))/2}, as {@code torch.nn.functional.gelu(x)}.
+     *
+     * <p>Gradient: {@code g·(Φ(x) + x·φ(x))}.
      *
      * @return a new tensor of this shape
      */
@@ -901,6 +960,8 @@ public final class Tensor {
      * GELU's tanh approximation {@code x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2}, as
      * {@code torch.nn.functional.gelu(x, approximate='tanh')}.
      *
+     * <p>Gradient: {@code g} times the derivative of the approximation, as ATen's {@code gelu_backward}.
+     *
      * @return a new tensor of this shape
      */
     public Tensor geluTanh() {
@@ -908,8 +969,10 @@ public final class Tensor {
     }
 
     /**
-     * {@code x > 0 ? x : negativeSlope·x}, as {@code torch.nn.functional.leaky_relu}; at ±0 the slope applies (value
-     * and gradient).
+     * {@code x > 0 ? x : negativeSlope·x}, as {@code torch.nn.functional.leaky_relu}; at ±0 the slope
+     * applies.
+     *
+     * <p>Gradient: {@code g} where {@code x > 0}, else {@code negativeSlope·g}.
      *
      * @param negativeSlope the slope for {@code x <= 0} (PyTorch's default is 0.01)
      * @return a new tensor of this shape
@@ -920,8 +983,10 @@ public final class Tensor {
     }
 
     /**
-     * {@code x > 0 ? x : α·(e^x - 1)}, as {@code torch.nn.functional.elu}; at 0 the gradient is α·g and the second
-     * derivative 0, as libtorch.
+     * {@code x > 0 ? x : α·(e^x - 1)}, as {@code torch.nn.functional.elu}.
+     *
+     * <p>Gradient: {@code g} where {@code x > 0}, else {@code g·α·e^x} (α·g at 0, where the second derivative is 0, as
+     * libtorch).
      *
      * @param alpha α (PyTorch's default is 1)
      * @return a new tensor of this shape
@@ -934,6 +999,8 @@ public final class Tensor {
     /**
      * SiLU (swish), {@code x·σ(x)}, as {@code torch.nn.functional.silu}.
      *
+     * <p>Gradient: {@code g·σ(x)·(1 + x·(1 - σ(x)))}.
+     *
      * @return a new tensor of this shape
      */
     public Tensor silu() {
@@ -941,8 +1008,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code x} clamped to {@code [min, max]}, as {@code torch.nn.functional.hardtanh}: unlike {@link #clamp}, no
-     * gradient passes at the bounds themselves.
+     * {@code x} clamped to {@code [min, max]}, as {@code torch.nn.functional.hardtanh}.
+     *
+     * <p>Gradient: {@code g} where {@code min < x < max}, else 0: unlike {@link #clamp}, none at the bounds themselves.
      *
      * @param min the lower bound (PyTorch's default is -1)
      * @param max the upper bound (PyTorch's default is 1)
@@ -953,49 +1021,70 @@ public final class Tensor {
         return Activations.hardtanh(this, min, max);
     }
 
-    // ---------------------------------------------------------------- more binary ops
+    // ---------------------------------------------------------------- Reductions
+    // Over everything or along a dim (Reductions.java).
 
     /**
-     * The elementwise maximum, broadcasting, as {@code torch.maximum}: NaN wins; on a tie each side takes half the
-     * gradient.
+     * {@return the sum of all elements, 1x1}
      *
-     * @param other the other operand
-     * @return a new tensor of the broadcast shape
-     * @throws IllegalArgumentException if the shapes do not broadcast
+     * <p>Gradient: {@code g} to every element.
      */
-    public Tensor maximum(Tensor other) {
-        return ArithmeticOps.maximum(this, other);
+    public Tensor sum() {
+        return Reductions.sum(this);
     }
 
     /**
-     * The elementwise minimum, broadcasting, as {@code torch.minimum}: NaN wins; on a tie each side takes half the
-     * gradient.
+     * {@return the mean of all elements, 1x1 (NaN for an empty tensor, as PyTorch)}
      *
-     * @param other the other operand
-     * @return a new tensor of the broadcast shape
-     * @throws IllegalArgumentException if the shapes do not broadcast
+     * <p>Gradient: {@code g/n} to every element.
      */
-    public Tensor minimum(Tensor other) {
-        return ArithmeticOps.minimum(this, other);
+    public Tensor mean() {
+        return Reductions.mean(this);
     }
 
     /**
-     * {@code this^exponent} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}. The base's gradient is
-     * {@code g·b·a^(b-1)} (0 where b = 0), the exponent's {@code g·a^b·log a} (0 where a = 0 and b >= 0).
+     * Sums along a dimension.
      *
-     * @param exponent the exponents
-     * @return a new tensor of the broadcast shape
-     * @throws IllegalArgumentException if the shapes do not broadcast
+     * <p>Gradient: {@code g} to every element of its row or column.
+     *
+     * @param dim 0 sums over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the sums
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
      */
-    public Tensor pow(Tensor exponent) {
-        return ArithmeticOps.pow(this, exponent);
+    public Tensor sum(int dim) {
+        return Reductions.sum(this, dim);
     }
 
-    // ---------------------------------------------------------------- more reductions
+    /**
+     * Means along a dimension.
+     *
+     * <p>Gradient: {@code g/n} to every element of its row or column.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the means
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor mean(int dim) {
+        return Reductions.mean(this, dim);
+    }
 
     /**
-     * The minimum along a dim, as {@code torch.min(x, dim, keepdim=True).values}: the gradient goes to the first
-     * minimal element; NaN wins.
+     * Maxima along a dimension.
+     *
+     * <p>Gradient: {@code g} to the first maximal element of each row or column, 0 elsewhere.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the maxima (NaN where a NaN is present)
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1, or that dimension is empty
+     */
+    public Tensor max(int dim) {
+        return Reductions.max(this, dim);
+    }
+
+    /**
+     * The minimum along a dim, as {@code torch.min(x, dim, keepdim=True).values}: NaN wins.
+     *
+     * <p>Gradient: {@code g} to the first minimal element of each row or column, 0 elsewhere.
      *
      * @param dim 0 (over rows: 1 x cols) or 1 (over columns: rows x 1)
      * @return the minima
@@ -1006,8 +1095,23 @@ public final class Tensor {
     }
 
     /**
+     * {@code log(Σ exp(x))} along a dimension, computed after subtracting the maximum so nothing overflows.
+     *
+     * <p>Gradient: {@code g·e^(x - logSumExp)}, the softmax along the dim.
+     *
+     * @param dim 0 over rows (result {@code 1 x cols}), 1 over columns (result {@code rows x 1})
+     * @return the log-sum-exp values
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor logSumExp(int dim) {
+        return Reductions.logSumExp(this, dim);
+    }
+
+    /**
      * The variance along a dim, {@code Σ(x - mean)²/(N - correction)}, as {@code torch.var(x, dim, correction=c,
      * keepdim=True)}: correction 1 is the unbiased estimate, 0 the biased one.
+     *
+     * <p>Gradient: {@code g·2·(x - mean)/(N - correction)}.
      *
      * @param dim 0 (1 x cols) or 1 (rows x 1)
      * @param correction subtracted from N in the denominator, >= 0
@@ -1021,6 +1125,8 @@ public final class Tensor {
     /**
      * The standard deviation along a dim, {@code √var(dim, correction)}, as {@code torch.std}.
      *
+     * <p>Gradient: {@code g·(x - mean)/((N - correction)·std)}, 0 where {@code std = 0}.
+     *
      * @param dim 0 (1 x cols) or 1 (rows x 1)
      * @param correction subtracted from N in the denominator, >= 0
      * @return the standard deviations
@@ -1031,8 +1137,9 @@ public final class Tensor {
     }
 
     /**
-     * The 2-norm of all entries, {@code √Σx²}, 1x1, as {@code torch.linalg.vector_norm}; its gradient is
-     * {@code x·g/‖x‖}, and 0 at the zero tensor.
+     * The 2-norm of all entries, {@code √Σx²}, 1x1, as {@code torch.linalg.vector_norm}.
+     *
+     * <p>Gradient: {@code g·x/‖x‖}, 0 at the zero tensor.
      *
      * @return a 1x1 tensor
      */
@@ -1042,7 +1149,9 @@ public final class Tensor {
 
     /**
      * The index of the largest element along a dim, as {@code torch.argmax}: the first on ties, a NaN if there is
-     * one. Not differentiable.
+     * one.
+     *
+     * <p>Gradient: none: not differentiable.
      *
      * @param dim 0 (one index per column) or 1 (one per row)
      * @return the indices
@@ -1054,7 +1163,9 @@ public final class Tensor {
 
     /**
      * The index of the smallest element along a dim, as {@code torch.argmin}: the first on ties, a NaN if there is
-     * one. Not differentiable.
+     * one.
+     *
+     * <p>Gradient: none: not differentiable.
      *
      * @param dim 0 (one index per column) or 1 (one per row)
      * @return the indices
@@ -1064,10 +1175,42 @@ public final class Tensor {
         return Reductions.argExtreme("argmin", this, dim, false);
     }
 
-    // ---------------------------------------------------------------- comparisons
+    // ---------------------------------------------------------------- Softmax
+    // Normalising along a dim (Softmax.java).
 
     /**
-     * {@code this > other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     * Softmax along a dimension: {@code exp(x - max) / Σ exp(x - max)}.
+     *
+     * <p>Gradient: {@code (g - Σ g·s)·s} along the dim, {@code s} the result.
+     *
+     * @param dim 1 normalises each row, 0 each column
+     * @return probabilities of this tensor's shape
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor softmax(int dim) {
+        return Softmax.softmax(this, dim);
+    }
+
+    /**
+     * Log-softmax along a dimension: {@code x - max - log Σ exp(x - max)}, never {@code log(softmax(x))}.
+     *
+     * <p>Gradient: {@code g - e^y·Σ g} along the dim, {@code y} the result.
+     *
+     * @param dim 1 normalises each row, 0 each column
+     * @return log-probabilities of this tensor's shape
+     * @throws IllegalArgumentException if {@code dim} is not 0 or 1
+     */
+    public Tensor logSoftmax(int dim) {
+        return Softmax.logSoftmax(this, dim);
+    }
+
+    // ---------------------------------------------------------------- Comparisons
+    // 0/1 results that never require grad (Comparisons.java).
+
+    /**
+     * {@code this > other} as 0/1, broadcasting. NaN compares false.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param other the other operand
      * @return a new tensor of the broadcast shape
@@ -1078,7 +1221,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this > value} as 0/1; never requires grad.
+     * {@code this > value} as 0/1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param value the number compared with
      * @return a new tensor of this shape
@@ -1088,7 +1233,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this >= other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     * {@code this >= other} as 0/1, broadcasting. NaN compares false.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param other the other operand
      * @return a new tensor of the broadcast shape
@@ -1099,7 +1246,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this >= value} as 0/1; never requires grad.
+     * {@code this >= value} as 0/1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param value the number compared with
      * @return a new tensor of this shape
@@ -1109,7 +1258,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this < other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     * {@code this < other} as 0/1, broadcasting. NaN compares false.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param other the other operand
      * @return a new tensor of the broadcast shape
@@ -1120,7 +1271,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this < value} as 0/1; never requires grad.
+     * {@code this < value} as 0/1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param value the number compared with
      * @return a new tensor of this shape
@@ -1130,7 +1283,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this <= other} as 0/1, broadcasting; never requires grad. NaN compares false.
+     * {@code this <= other} as 0/1, broadcasting. NaN compares false.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param other the other operand
      * @return a new tensor of the broadcast shape
@@ -1141,7 +1296,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this <= value} as 0/1; never requires grad.
+     * {@code this <= value} as 0/1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param value the number compared with
      * @return a new tensor of this shape
@@ -1151,7 +1308,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this == other} as 0/1, broadcasting; never requires grad. NaN == NaN is 0, -0.0 == 0.0 is 1.
+     * {@code this == other} as 0/1, broadcasting. NaN == NaN is 0, -0.0 == 0.0 is 1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param other the other operand
      * @return a new tensor of the broadcast shape
@@ -1162,7 +1321,9 @@ public final class Tensor {
     }
 
     /**
-     * {@code this == value} as 0/1; never requires grad.
+     * {@code this == value} as 0/1.
+     *
+     * <p>Gradient: none: the result never requires grad.
      *
      * @param value the number compared with
      * @return a new tensor of this shape
@@ -1171,9 +1332,61 @@ public final class Tensor {
         return eq(scalar(value));
     }
 
+    // ---------------------------------------------------------------- IndexOps
+    // Selecting by index or by mask (IndexOps.java).
+
     /**
-     * {@code condition != 0 ? a : b} elementwise, broadcasting all three, as {@code torch.where}: the gradient goes
-     * to the side chosen.
+     * Values picked along a dim by an index of the result's shape, as {@code torch.gather}:
+     * {@code out[i][j] = this[index[i][j]][j]} for dim 0 and {@code this[i][index[i][j]]} for dim 1.
+     *
+     * <p>Shape: {@code index} is {@code R x C} with {@code R <= rows()} (dim 1) or {@code C <= cols()} (dim 0); the
+     * result is {@code R x C}.
+     *
+     * <p>Gradient: {@code g} added back at the picked positions (repeats add up).
+     *
+     * @param dim 0 or 1
+     * @param index the indices, all rows of one length; copied
+     * @return the picked values
+     * @throws IllegalArgumentException for a bad dim, a ragged index, an index out of range (named with its
+     *     position), or an index larger than the input outside {@code dim}
+     */
+    public Tensor gather(int dim, int[][] index) {
+        return IndexOps.gather(this, dim, index);
+    }
+
+    /**
+     * The rows (dim 0) or columns (dim 1) at {@code index}, in that order, as {@code torch.index_select}; an index may
+     * repeat.
+     *
+     * <p>Gradient: {@code g} added back at the indices (repeats add up).
+     *
+     * @param dim 0 or 1
+     * @param index the rows or columns to take; copied
+     * @return a new tensor with {@code index.length} rows (dim 0) or columns (dim 1)
+     * @throws IllegalArgumentException for a bad dim or an index out of range (named with its position)
+     */
+    public Tensor indexSelect(int dim, int... index) {
+        return IndexOps.indexSelect(this, dim, index);
+    }
+
+    /**
+     * This tensor with {@code value} wherever {@code mask} is nonzero, as {@code torch.Tensor.masked_fill}.
+     *
+     * <p>Gradient: {@code g} where the mask is 0, 0 in the filled entries.
+     *
+     * @param mask a tensor that broadcasts to this tensor's shape (0 keeps, nonzero fills); must not require grad
+     * @param value the fill value
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException if the mask does not broadcast to this shape or requires grad
+     */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return IndexOps.maskedFill(this, mask, value);
+    }
+
+    /**
+     * {@code condition != 0 ? a : b} elementwise, broadcasting all three, as {@code torch.where}.
+     *
+     * <p>Gradient: {@code g} to the side chosen, 0 to the other, each summed back to its own shape.
      *
      * @param condition nonzero picks {@code a} (NaN is nonzero); must not require grad
      * @param a the values where the condition holds
@@ -1185,10 +1398,13 @@ public final class Tensor {
         return IndexOps.where(condition, a, b);
     }
 
-    // ---------------------------------------------------------------- shape
+    // ---------------------------------------------------------------- ShapeOps
+    // Reshaping, slicing and joining (ShapeOps.java).
 
     /**
      * The same entries, row-major, in another shape, as {@code torch.reshape}; one side may be -1 (inferred).
+     *
+     * <p>Gradient: {@code g} in this tensor's shape.
      *
      * @param rows the new row count, or -1
      * @param cols the new column count, or -1
@@ -1203,6 +1419,8 @@ public final class Tensor {
      * {@code length} rows (dim 0) or columns (dim 1) from {@code start}, as {@code torch.narrow}; a negative start
      * counts from the end.
      *
+     * <p>Gradient: {@code g} in the narrowed rows or columns, 0 elsewhere.
+     *
      * @param dim 0 or 1
      * @param start the first row or column
      * @param length how many
@@ -1214,20 +1432,9 @@ public final class Tensor {
     }
 
     /**
-     * The rows (dim 0) or columns (dim 1) at {@code index}, in that order, as {@code torch.index_select}; an index
-     * may repeat, and the gradient adds up over the repeats.
-     *
-     * @param dim 0 or 1
-     * @param index the rows or columns to take; copied
-     * @return a new tensor with {@code index.length} rows (dim 0) or columns (dim 1)
-     * @throws IllegalArgumentException for a bad dim or an index out of range (named with its position)
-     */
-    public Tensor indexSelect(int dim, int... index) {
-        return IndexOps.indexSelect(this, dim, index);
-    }
-
-    /**
      * The parts joined along a dim, as {@code torch.cat}: their other side must agree.
+     *
+     * <p>Gradient: each part its own rows (dim 0) or columns (dim 1) of {@code g}.
      *
      * @param dim 0 (stack rows) or 1 (stack columns)
      * @param parts one or more tensors
@@ -1241,6 +1448,8 @@ public final class Tensor {
 
     /**
      * The parts joined along a dim, as {@code torch.cat}.
+     *
+     * <p>Gradient: each part its own rows (dim 0) or columns (dim 1) of {@code g}.
      *
      * @param dim 0 (stack rows) or 1 (stack columns)
      * @param parts one or more tensors

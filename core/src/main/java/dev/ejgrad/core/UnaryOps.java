@@ -23,7 +23,7 @@ final class UnaryOps {
     static Tensor exp(Tensor x) {
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         Kernels.get().exp(x.data, out);
-        return Autograd.record("exp", out, x, e -> g -> g.mul(e));
+        return Autograd.op("exp", out, x, (g, e) -> g.mul(e));
     }
 
     static Tensor log(Tensor x) {
@@ -31,7 +31,7 @@ final class UnaryOps {
     }
 
     static Tensor sqrt(Tensor x) {
-        return Autograd.record("sqrt", map(x.data, Math::sqrt), x, s -> g -> g.div(s.mul(2)));
+        return Autograd.op("sqrt", map(x.data, Math::sqrt), x, (g, s) -> g.div(s.mul(2)));
     }
 
     static Tensor abs(Tensor x) {
@@ -74,17 +74,17 @@ final class UnaryOps {
     }
 
     static Tensor expm1(Tensor x) {
-        return Autograd.record("expm1", map(x.data, Math::expm1), x, e -> g -> g.mul(e.add(1)));
+        return Autograd.op("expm1", map(x.data, Math::expm1), x, (g, e) -> g.mul(e.add(1)));
     }
 
     static Tensor reciprocal(Tensor x) {
         // as ATen: -g · r², so 1/1e200 has gradient -0.0 and 1/±0 gradient -inf
-        return Autograd.record("reciprocal", map(x.data, v -> 1 / v), x, r -> g -> g.neg().mul(r.mul(r)));
+        return Autograd.op("reciprocal", map(x.data, v -> 1 / v), x, (g, r) -> g.neg().mul(r.mul(r)));
     }
 
     static Tensor rsqrt(Tensor x) {
         // as ATen: -0.5 · g · r³
-        return Autograd.record("rsqrt", map(x.data, v -> 1 / Math.sqrt(v)), x, r -> g -> g.mul(-0.5).mul(r.pow(3)));
+        return Autograd.op("rsqrt", map(x.data, v -> 1 / Math.sqrt(v)), x, (g, r) -> g.mul(-0.5).mul(r.pow(3)));
     }
 
     static Tensor sin(Tensor x) {
@@ -104,14 +104,14 @@ final class UnaryOps {
         // 1/(1+e^-x) is finite for every x: e^-x overflows to inf only where the result is 0
         DMatrixRMaj out = map(x.data, v -> 1 / (1 + Math.exp(-v)));
         // as ATen's sigmoid_backward: g · (1 - s) · s
-        return Autograd.record("sigmoid", out, x, s -> g -> g.mul(s.neg().add(1)).mul(s));
+        return Autograd.op("sigmoid", out, x, (g, s) -> g.mul(s.neg().add(1)).mul(s));
     }
 
     static Tensor tanh(Tensor x) {
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
         Kernels.get().tanh(x.data, out);
         // as ATen's tanh_backward: g · (1 - t²)
-        return Autograd.record("tanh", out, x, t -> g -> g.mul(t.mul(t).neg().add(1)));
+        return Autograd.op("tanh", out, x, (g, t) -> g.mul(t.mul(t).neg().add(1)));
     }
 
     static Tensor relu(Tensor x) {
@@ -129,9 +129,34 @@ final class UnaryOps {
     }
 
     static Tensor logSigmoid(Tensor x) {
-        // d/dx log σ(x) = σ(-x), which is exact at both ends
-        return unary("logSigmoid", x, v -> Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))),
-                g -> g.mul(x.neg().sigmoid()));
+        // as ATen's log_sigmoid_forward: min(x, 0) - log1p(z) with z = e^-|x|, and z kept for the backward
+        DMatrixRMaj z = map(x.data, v -> Math.exp(-Math.abs(v)));
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        for (int i = 0; i < out.data.length; i++) {
+            out.data[i] = Math.min(x.data.data[i], 0) - Math.log1p(z.data[i]);
+        }
+        return Autograd.op("logSigmoid", out, x, g -> logSigmoidBackward(g, x, z));
+    }
+
+    /**
+     * ATen's {@code log_sigmoid_backward}: {@code g·(1 - z/(1+z))} for {@code x < 0} and {@code g·z/(1+z)} elsewhere,
+     * with {@code z = e^-|x|} (both σ(-x)); where z is subnormal the quotient is z itself, not 0, so an infinite g
+     * gives ±inf. Its rule for {@code x} is ATen's {@code log_sigmoid_double_backward}, {@code gg·g·(σ(x) - 1)·σ(x)}.
+     */
+    private static Tensor logSigmoidBackward(Tensor g, Tensor x, DMatrixRMaj z) {
+        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        for (int i = 0; i < gx.data.length; i++) {
+            boolean negative = x.data.data[i] < 0;
+            double maxDeriv = negative ? 1 : 0;
+            double sign = negative ? 1 : -1;
+            gx.data[i] = (maxDeriv - sign * (z.data[i] / (1 + z.data[i]))) * g.data.data[i];
+        }
+        return Autograd.op("logSigmoidBackward", gx,
+                g, gg -> logSigmoidBackward(gg, x, z),
+                x, gg -> {
+                    Tensor s = x.sigmoid();
+                    return gg.mul(g).mul(s.sub(1)).mul(s);
+                });
     }
 
     static Tensor softplus(Tensor x, double beta, double threshold) {

@@ -4,30 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.function.Function;
+import dev.ejgrad.testing.OpCatalogue;
+import dev.ejgrad.testing.OpCatalogue.Op;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.function.Executable;
 
-/** Every error path of core: the exception type, and a message that names the op and the shapes or values. */
+/**
+ * Every error path of core: the exception type, and a message that names the op and the shapes or values. The
+ * broadcast and dim errors run over every op of the catalogue ({@link OpCatalogue}) that broadcasts or takes a dim.
+ */
 class ErrorsTest {
 
-    static Stream<Arguments> binaryOps() {
-        return Stream.of(
-                Arguments.of("add", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).add(b)),
-                Arguments.of("sub", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).sub(b)),
-                Arguments.of("mul", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).mul(b)),
-                Arguments.of("div", (Function<Tensor, Tensor>) b -> Tensor.zeros(3, 4).div(b)));
+    /** Every broadcasting op of the catalogue. */
+    static Stream<Arguments> broadcastingOps() {
+        return OpCatalogue.OPS.stream().filter(Op::broadcasts).map(op -> Arguments.of(op.name(), op));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("binaryOps")
-    void binaryOpsNameTheOpAndBothShapes(String op, Function<Tensor, Tensor> f) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.apply(Tensor.zeros(2, 4)));
-        assertEquals(op + ": shapes 3x4 and 2x4 do not broadcast", e.getMessage());
+    @MethodSource("broadcastingOps")
+    void binaryOpsNameTheOpAndBothShapes(String name, Op op) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> op.apply(Tensor.zeros(3, 4), Tensor.zeros(2, 4)));
+        assertEquals(op.method() + ": shapes 3x4 and 2x4 do not broadcast", e.getMessage());
     }
 
     @Test
@@ -72,23 +73,20 @@ class ErrorsTest {
         assertTrue(e.getMessage().contains("-1x3"), e.getMessage());
     }
 
+    /** Every op of the catalogue that takes a dim. */
     static Stream<Arguments> dims() {
-        Tensor x = Tensor.zeros(2, 3);
-        return Stream.of(
-                Arguments.of("sum", (Executable) () -> x.sum(2)),
-                Arguments.of("mean", (Executable) () -> x.mean(-1)),
-                Arguments.of("max", (Executable) () -> x.max(2)),
-                Arguments.of("logSumExp", (Executable) () -> x.logSumExp(2)),
-                Arguments.of("softmax", (Executable) () -> x.softmax(2)),
-                Arguments.of("logSoftmax", (Executable) () -> x.logSoftmax(2)));
+        return OpCatalogue.OPS.stream().filter(op -> op.atDim() != null).map(op -> Arguments.of(op.name(), op));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dims")
-    void badDimsNameTheOpAndTheDim(String op, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().startsWith(op + ": dim must be 0") && e.getMessage().contains("got"),
-                e.getMessage());
+    void badDimsNameTheOpAndTheDim(String name, Op op) {
+        Tensor x = Tensor.zeros(2, 3);
+        for (int dim : new int[] {2, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.atDim().apply(x, dim));
+            assertTrue(e.getMessage().startsWith(op.method() + ": dim must be 0") && e.getMessage().contains("got "
+                    + dim), e.getMessage());
+        }
     }
 
     @Test

@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
-/** createGraph, Autograd.grad and what the second derivatives of the piecewise-linear ops are. */
+/** createGraph, Autograd.grad and GradCheck's second-order check (the ops' zero second derivatives: OpGradientTest). */
 class HigherOrderTest {
 
     @Test
@@ -80,20 +79,6 @@ class HigherOrderTest {
                 () -> Autograd.grad(y, List.of(x), Tensor.scalar(1), false));
         assertTrue(badSeed.getMessage().contains("gradOutput has shape 1x1 but the output has shape 1x2"),
                 badSeed.getMessage());
-    }
-
-    @Test
-    void piecewiseLinearOpsHaveAZeroSecondDerivative() {
-        Tensor x = Tensor.of(2, 3, -1.5, 0.5, 2, 0.25, -0.75, 3);
-        Tensor v = Tensor.of(2, 3, 0.3, -0.2, 0.7, 0.1, 0.9, -0.4);
-        List<UnaryOperator<Tensor>> ops = List.of(Tensor::relu, Tensor::abs, t -> t.clamp(-1, 1), t -> t.max(1),
-                t -> t.max(0));
-        for (UnaryOperator<Tensor> op : ops) {
-            Tensor h = Derivatives.hvp(t -> op.apply(t).mul(op.apply(t).add(1)).sum(), x, v);
-            Tensor linear = Derivatives.hvp(t -> op.apply(t).sum(), x, v);
-            assertArrayEquals(new double[][] {{0, 0, 0}, {0, 0, 0}}, linear.toArray(), "a piecewise-linear op");
-            assertTrue(h.sum().item() != 0, "composed with a square it is not");
-        }
     }
 
     /** x² computed by hand, whose rule uses a detached x: right to first order, silent to second. */

@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
         description = "The Hessian of the NLL is the Fisher information; Newton by autograd's Hessian; Wald intervals.")
 final class FisherInformation implements Callable<Integer> {
 
-    private static final double LAMBDA = LogisticRegression.LAMBDA;
+    private static final double LAMBDA = Newton.LAMBDA;
 
     /** The logistic part's numbers. */
     static final class Binary {
@@ -59,22 +59,23 @@ final class FisherInformation implements Callable<Integer> {
         double distance;
     }
 
-    /** Both parts. */
-    static final class Result {
-        Binary binary;
-        Softmax softmax;
+    /**
+     * Both parts.
+     *
+     * @param binary the logistic part, on the breast-cancer data
+     * @param softmax the softmax part, on iris
+     */
+    record Result(Binary binary, Softmax softmax) {
     }
 
     static Result compute() throws IOException {
-        Result r = new Result();
-        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
-        r.softmax = softmax(Embedded.csv("iris/iris.csv"));
-        return r;
+        return new Result(binary(Embedded.csv("breast-cancer/breast_cancer.csv")),
+                softmax(Embedded.csv("iris/iris.csv")));
     }
 
     /** The features standardised, with a column of ones for the bias. */
     private static Tensor design(Csv.Table data) {
-        return Tensor.from(LogisticRegression.withOnes(LogisticRegression.standardize(data.features())));
+        return Tensor.from(Newton.withOnes(Standardizer.standardize(data.features())));
     }
 
     static Binary binary(Csv.Table data) {
@@ -93,12 +94,14 @@ final class FisherInformation implements Callable<Integer> {
         Function<Tensor, Tensor> penalised = theta -> nll.apply(theta).add(theta.pow(2).sum().mul(LAMBDA / 2));
 
         Binary b = new Binary();
-        Tensor theta = newton(penalised, Tensor.zeros(a.cols(), 1), iterations -> b.newtonIterations = iterations);
+        Newton.Result fit = newton(penalised, Tensor.zeros(a.cols(), 1));
+        b.newtonIterations = fit.iterations();
+        Tensor theta = Tensor.from(fit.theta());
         b.newton = theta.toMatrix().data;
-        LogisticRegression.Newton irls = LogisticRegression.irlsBinary(a.toMatrix(), yv);
-        b.irls = irls.theta.data;
-        b.irlsIterations = irls.iterations;
-        b.distance = LogisticRegression.distance(b.newton, b.irls);
+        Newton.Result irls = Newton.irlsBinary(a.toMatrix(), yv);
+        b.irls = irls.theta().data;
+        b.irlsIterations = irls.iterations();
+        b.distance = Newton.distance(b.newton, b.irls);
 
         // the Hessian of the mean NLL at the estimate, against the Fisher information Xᵀ diag(p(1-p)) X / N
         Tensor hessian = Derivatives.hessian(nll, theta);
@@ -126,17 +129,19 @@ final class FisherInformation implements Callable<Integer> {
         Function<Tensor, Tensor> penalised = theta -> ce.forward(a.matmul(theta), labels)
                 .add(theta.pow(2).sum().mul(LAMBDA / 2));
         Softmax s = new Softmax();
-        Tensor theta = newton(penalised, Tensor.zeros(m, k), iterations -> s.newtonIterations = iterations);
+        Newton.Result fit = newton(penalised, Tensor.zeros(m, k));
+        s.newtonIterations = fit.iterations();
+        Tensor theta = Tensor.from(fit.theta());
         s.newton = new double[m * k];
         for (int c = 0; c < k; c++) {
             for (int j = 0; j < m; j++) {
                 s.newton[c * m + j] = theta.get(j, c);
             }
         }
-        LogisticRegression.Newton irls = LogisticRegression.irlsSoftmax(a.toMatrix(), labels, k);
-        s.irls = irls.theta.data;
-        s.irlsIterations = irls.iterations;
-        s.distance = LogisticRegression.distance(s.newton, s.irls);
+        Newton.Result irls = Newton.irlsSoftmax(a.toMatrix(), labels, k);
+        s.irls = irls.theta().data;
+        s.irlsIterations = irls.iterations();
+        s.distance = Newton.distance(s.newton, s.irls);
 
         // the Hessian of the mean CE in the logits: block-diagonal, (diag(p_i) - p_i p_iᵀ)/N per row
         Tensor z = a.matmul(theta);
@@ -158,26 +163,14 @@ final class FisherInformation implements Callable<Integer> {
         return s;
     }
 
-    /** Newton's method with autograd's gradient and Hessian, stopping as the IRLS does: no coefficient moves 1e-14. */
-    private static Tensor newton(Function<Tensor, Tensor> objective, Tensor start, java.util.function.IntConsumer its) {
-        Tensor theta = start;
-        for (int it = 1; it <= 50; it++) {
+    /** Newton's method with autograd's gradient and Hessian, stopping as the IRLS does. */
+    private static Newton.Result newton(Function<Tensor, Tensor> objective, Tensor start) {
+        return Newton.minimize(start.toMatrix(), at -> {
+            Tensor theta = Tensor.from(at);
             Tensor point = theta.detach().requiresGrad(true);
             Tensor gradient = Autograd.grad(objective.apply(point), List.of(point)).get(0);
-            Tensor hessian = Derivatives.hessian(objective, theta);
-            DMatrixRMaj step = new DMatrixRMaj(theta.numel(), 1);
-            CommonOps_DDRM.solve(hessian.toMatrix(), column(gradient), step);
-            DMatrixRMaj next = theta.toMatrix();
-            for (int i = 0; i < next.data.length; i++) {
-                next.data[i] -= step.data[i];
-            }
-            theta = Tensor.from(next);
-            its.accept(it);
-            if (CommonOps_DDRM.elementMaxAbs(step) < 1e-14) {
-                break;
-            }
-        }
-        return theta;
+            return new Newton.Derivatives(column(gradient), Derivatives.hessian(objective, theta).toMatrix());
+        });
     }
 
     private static DMatrixRMaj column(Tensor t) {
@@ -214,7 +207,7 @@ final class FisherInformation implements Callable<Integer> {
 
     static String report(Result r) {
         StringBuilder sb = new StringBuilder();
-        Binary b = r.binary;
+        Binary b = r.binary();
         sb.append("breast cancer, logistic (569 x 30, standardised; θ = (w, b))\n");
         sb.append(String.format("max |Hessian of the mean NLL - Xᵀdiag(p(1-p))X/N| = %s%n",
                 TextTable.number(b.hessianVsFisher)));
@@ -232,7 +225,7 @@ final class FisherInformation implements Callable<Integer> {
                     String.format("[%.3f, %.3f]", est - 1.96 * se, est + 1.96 * se));
         }
         sb.append(t);
-        Softmax s = r.softmax;
+        Softmax s = r.softmax();
         sb.append("\niris, softmax (150 x 4, 3 classes)\n");
         sb.append(String.format("Hessian in the logits (450 x 450): max |block - (diag(p) - ppᵀ)/N| = %s, outside the "
                 + "blocks max %s%n", TextTable.number(s.blockError), TextTable.number(s.outsideBlocks)));

@@ -5,6 +5,8 @@ import dev.ejgrad.nn.loss.BCELoss;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.nn.loss.NLLLoss;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -30,7 +32,19 @@ final class FourLosses implements Callable<Integer> {
         double bceWithLogits;
         double bceOfSigmoid;
         double sigmoidGradDiff;
-        double[][] extreme;   // z, fused loss, composed loss, fused grad, composed grad
+        List<Extreme> extreme;
+    }
+
+    /**
+     * One extreme logit with label 0: the losses and their gradients, fused and composed.
+     *
+     * @param z the logit
+     * @param fusedLoss BCEWithLogitsLoss(z)
+     * @param composedLoss BCELoss(Sigmoid(z))
+     * @param fusedGrad d/dz of the fused loss
+     * @param composedGrad d/dz of the composed loss
+     */
+    record Extreme(double z, double fusedLoss, double composedLoss, double fusedGrad, double composedGrad) {
     }
 
     static Result compute() {
@@ -56,7 +70,7 @@ final class FourLosses implements Callable<Integer> {
         r.bceOfSigmoid = composed.item();
         r.sigmoidGradDiff = z3.grad().sub(z4.grad()).abs().max(1).max(0).item();
 
-        r.extreme = new double[EXTREME.length][];
+        r.extreme = new ArrayList<>();
         for (int i = 0; i < EXTREME.length; i++) {
             // a confidently wrong prediction: logit z for a label of 0
             Tensor a = Tensor.scalar(EXTREME[i]).requiresGrad(true);
@@ -65,7 +79,7 @@ final class FourLosses implements Callable<Integer> {
             Tensor c = new BCELoss().forward(b.sigmoid(), Tensor.scalar(0));
             f.backward();
             c.backward();
-            r.extreme[i] = new double[] {EXTREME[i], f.item(), c.item(), a.grad().item(), b.grad().item()};
+            r.extreme.add(new Extreme(EXTREME[i], f.item(), c.item(), a.grad().item(), b.grad().item()));
         }
         return r;
     }
@@ -82,8 +96,8 @@ final class FourLosses implements Callable<Integer> {
         sb.append("\nextreme logits, label 0 (confidently wrong): the fused form stays exact, the composed one\n"
                 + "clamps log(0) at -100 and, once sigmoid(z) rounds to 1, passes no gradient back\n");
         TextTable t = new TextTable("z", "BCEWithLogits", "BCE(Sigmoid)", "d/dz fused", "d/dz composed");
-        for (double[] row : r.extreme) {
-            t.row((int) row[0], row[1], row[2], row[3], row[4]);
+        for (Extreme row : r.extreme) {
+            t.row((int) row.z(), row.fusedLoss(), row.composedLoss(), row.fusedGrad(), row.composedGrad());
         }
         return sb.append(t).toString();
     }

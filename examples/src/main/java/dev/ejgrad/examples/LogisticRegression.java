@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import picocli.CommandLine.Command;
 
 /**
@@ -32,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "Logistic and softmax regression by gradient descent, checked against Newton's method.")
 final class LogisticRegression implements Callable<Integer> {
 
-    static final double LAMBDA = 1e-2;
+    static final double LAMBDA = Newton.LAMBDA;
 
     /** One comparison. */
     static final class Fit {
@@ -44,29 +42,22 @@ final class LogisticRegression implements Callable<Integer> {
         int newtonIterations;
     }
 
-    /** The lesson's numbers. */
-    static final class Result {
-        Fit binary;
-        Fit multinomial;
+    /**
+     * The lesson's numbers.
+     *
+     * @param binary logistic regression on the breast-cancer data
+     * @param multinomial softmax regression on iris
+     */
+    record Result(Fit binary, Fit multinomial) {
     }
 
     static Result compute() throws IOException {
-        Result r = new Result();
-        r.binary = binary(Embedded.csv("breast-cancer/breast_cancer.csv"));
-        r.multinomial = multinomial(Embedded.csv("iris/iris.csv"));
-        return r;
-    }
-
-    /** Standardised features: mean 0 and standard deviation 1 per column. */
-    static Tensor standardize(Tensor x) {
-        Tensor mean = x.mean(0);
-        Tensor centered = x.sub(mean);
-        Tensor std = centered.mul(centered).mean(0).sqrt();
-        return centered.div(std).detach();
+        return new Result(binary(Embedded.csv("breast-cancer/breast_cancer.csv")),
+                multinomial(Embedded.csv("iris/iris.csv")));
     }
 
     static Fit binary(Csv.Table data) {
-        Tensor x = standardize(data.features());
+        Tensor x = Standardizer.standardize(data.features());
         int n = x.rows();
         int d = x.cols();
         double[] yv = new double[n];
@@ -83,11 +74,10 @@ final class LogisticRegression implements Callable<Integer> {
         Fit f = new Fit();
         f.name = "breast cancer, logistic (569 x 30)";
         f.network = concat(model.weight(), model.bias());
-        Newton irls = irlsBinary(withOnes(x), yv);
-        f.newtonIterations = irls.iterations;
-        DMatrixRMaj theta = irls.theta;
-        f.newton = theta.data.clone();
-        f.distance = distance(f.network, f.newton);
+        Newton.Result irls = Newton.irlsBinary(Newton.withOnes(x), yv);
+        f.newtonIterations = irls.iterations();
+        f.newton = irls.theta().data.clone();
+        f.distance = Newton.distance(f.network, f.newton);
         Tensor predicted = model.forward(x).gt(0);   // a logit above 0 is a probability above 1/2
         int correct = 0;
         for (int i = 0; i < n; i++) {
@@ -98,7 +88,7 @@ final class LogisticRegression implements Callable<Integer> {
     }
 
     static Fit multinomial(Csv.Table data) {
-        Tensor x = standardize(data.features());
+        Tensor x = Standardizer.standardize(data.features());
         int n = x.rows();
         int d = x.cols();
         int k = data.classes().size();
@@ -117,11 +107,10 @@ final class LogisticRegression implements Callable<Integer> {
             }
             f.network[c * (d + 1) + d] = model.bias().get(0, c);
         }
-        Newton irls = irlsSoftmax(withOnes(x), labels, k);
-        f.newtonIterations = irls.iterations;
-        DMatrixRMaj theta = irls.theta;
-        f.newton = theta.data.clone();
-        f.distance = distance(f.network, f.newton);
+        Newton.Result irls = Newton.irlsSoftmax(Newton.withOnes(x), labels, k);
+        f.newtonIterations = irls.iterations();
+        f.newton = irls.theta().data.clone();
+        f.distance = Newton.distance(f.network, f.newton);
         int[] predicted = model.forward(x).argmax(1);
         int correct = 0;
         for (int i = 0; i < n; i++) {
@@ -129,121 +118,6 @@ final class LogisticRegression implements Callable<Integer> {
         }
         f.accuracy = (double) correct / n;
         return f;
-    }
-
-    /** Newton's method's result: the coefficients and the iterations it took. */
-    static final class Newton {
-        DMatrixRMaj theta;
-        int iterations;
-    }
-
-    /**
-     * Newton's method on {@code J(θ) = mean BCE + (λ/2)|θ|²}, {@code θ = (w, b)}, with the Hessian written by hand:
-     * IRLS. Stops when no coefficient moves by 1e-14.
-     *
-     * @param a the features with a column of ones, N x (d+1)
-     * @param yv the 0/1 labels
-     */
-    static Newton irlsBinary(DMatrixRMaj a, double[] yv) {
-        int n = a.numRows;
-        int d = a.numCols - 1;
-        Newton result = new Newton();
-        DMatrixRMaj theta = new DMatrixRMaj(d + 1, 1);
-        for (int it = 1; it <= 50; it++) {
-            DMatrixRMaj z = new DMatrixRMaj(n, 1);
-            CommonOps_DDRM.mult(a, theta, z);
-            DMatrixRMaj grad = new DMatrixRMaj(d + 1, 1);
-            DMatrixRMaj hess = new DMatrixRMaj(d + 1, d + 1);
-            for (int i = 0; i < n; i++) {
-                double p = 1 / (1 + Math.exp(-z.data[i]));
-                double s = p * (1 - p);
-                for (int j = 0; j <= d; j++) {
-                    grad.data[j] += (p - yv[i]) * a.get(i, j) / n;
-                    for (int k = 0; k <= d; k++) {
-                        hess.data[j * (d + 1) + k] += s * a.get(i, j) * a.get(i, k) / n;
-                    }
-                }
-            }
-            result.iterations = it;
-            if (newtonStep(theta, grad, hess) < 1e-14) {
-                break;
-            }
-        }
-        result.theta = theta;
-        return result;
-    }
-
-    /**
-     * Newton's method on {@code J(Θ) = mean CE + (λ/2)|Θ|²} with the full K(d+1) Hessian written by hand; the
-     * coefficients are ordered (w_c, b_c) per class.
-     *
-     * @param a the features with a column of ones, N x (d+1)
-     * @param labels the classes
-     * @param k the number of classes
-     */
-    static Newton irlsSoftmax(DMatrixRMaj a, int[] labels, int k) {
-        int n = a.numRows;
-        int m = a.numCols;
-        Newton result = new Newton();
-        DMatrixRMaj theta = new DMatrixRMaj(k * m, 1);
-        for (int it = 1; it <= 50; it++) {
-            DMatrixRMaj grad = new DMatrixRMaj(k * m, 1);
-            DMatrixRMaj hess = new DMatrixRMaj(k * m, k * m);
-            for (int i = 0; i < n; i++) {
-                double[] p = new double[k];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < k; c++) {
-                    for (int j = 0; j < m; j++) {
-                        p[c] += theta.data[c * m + j] * a.get(i, j);
-                    }
-                    max = Math.max(max, p[c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    p[c] = Math.exp(p[c] - max);
-                    sum += p[c];
-                }
-                for (int c = 0; c < k; c++) {
-                    p[c] /= sum;
-                }
-                for (int c = 0; c < k; c++) {
-                    double r = p[c] - (labels[i] == c ? 1 : 0);
-                    for (int j = 0; j < m; j++) {
-                        grad.data[c * m + j] += r * a.get(i, j) / n;
-                        for (int e = 0; e < k; e++) {
-                            double w = p[c] * ((c == e ? 1 : 0) - p[e]) / n;
-                            for (int l = 0; l < m; l++) {
-                                hess.data[(c * m + j) * k * m + e * m + l] += w * a.get(i, j) * a.get(i, l);
-                            }
-                        }
-                    }
-                }
-            }
-            result.iterations = it;
-            if (newtonStep(theta, grad, hess) < 1e-14) {
-                break;
-            }
-        }
-        result.theta = theta;
-        return result;
-    }
-
-    /**
-     * One Newton step on the penalised objective: adds the ridge term {@code λ·θ} to the likelihood's gradient and
-     * {@code λ·I} to its Hessian, solves, and moves θ.
-     *
-     * @return the largest change of a coefficient, to stop on
-     */
-    static double newtonStep(DMatrixRMaj theta, DMatrixRMaj grad, DMatrixRMaj hess) {
-        int p = theta.numRows;
-        for (int j = 0; j < p; j++) {
-            grad.data[j] += LAMBDA * theta.data[j];
-            hess.data[j * p + j] += LAMBDA;
-        }
-        DMatrixRMaj step = new DMatrixRMaj(p, 1);
-        CommonOps_DDRM.solve(hess, grad, step);
-        CommonOps_DDRM.subtractEquals(theta, step);
-        return CommonOps_DDRM.elementMaxAbs(step);
     }
 
     /**
@@ -263,17 +137,6 @@ final class LogisticRegression implements Callable<Integer> {
         }
     }
 
-    static DMatrixRMaj withOnes(Tensor x) {
-        DMatrixRMaj a = new DMatrixRMaj(x.rows(), x.cols() + 1);
-        for (int i = 0; i < x.rows(); i++) {
-            for (int j = 0; j < x.cols(); j++) {
-                a.set(i, j, x.get(i, j));
-            }
-            a.set(i, x.cols(), 1);
-        }
-        return a;
-    }
-
     private static double[] concat(Tensor w, Tensor b) {
         double[] out = new double[w.numel() + b.numel()];
         for (int j = 0; j < w.numel(); j++) {
@@ -283,21 +146,13 @@ final class LogisticRegression implements Callable<Integer> {
         return out;
     }
 
-    static double distance(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return Math.sqrt(s);
-    }
-
     static String report(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append("a network with no hidden layer, trained by gradient descent (Adam, then Nesterov momentum; weight "
                 + "decay λ = ").append(LAMBDA).append(")\nagainst Newton's method on the same penalised likelihood (both data sets are nearly "
                         + "separable,\nso the plain maximum-likelihood estimate is at infinity; the ridge term "
                         + "makes the optimum unique)\n");
-        for (Fit f : new Fit[] {r.binary, r.multinomial}) {
+        for (Fit f : new Fit[] {r.binary(), r.multinomial()}) {
             sb.append('\n').append(f.name).append('\n');
             TextTable t = new TextTable("coefficient", "network", "Newton", "difference");
             int shown = Math.min(6, f.network.length);

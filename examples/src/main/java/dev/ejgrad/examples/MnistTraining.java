@@ -11,8 +11,6 @@ import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.optim.Adam;
 import dev.ejgrad.optim.Optimizer;
 import dev.ejgrad.optim.SGD;
-import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.knowm.xchart.AnnotationText;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +92,7 @@ final class MnistTraining {
             int steps = (n + s.batchSize - 1) / s.batchSize;
             double sum = 0;
             long start = System.nanoTime();
-            try (ProgressBar bar = s.progressBar ? bar(epoch, s.epochs, steps) : null) {
+            try (ProgressBar bar = s.progressBar ? TrainingChart.progressBar(epoch, s.epochs, steps) : null) {
                 for (int k = 0; k < steps; k++) {
                     int from = k * s.batchSize;
                     int to = Math.min(n, from + s.batchSize);
@@ -135,15 +123,10 @@ final class MnistTraining {
         result.weights = s.out.resolve("mnist-mlp.safetensors");
         SafeTensors.save(model.stateDict(), result.weights);
         result.chart = s.out.resolve("mnist-training.png");
-        chart(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "MLP %d-%d-10, %s",
+        TrainingChart.save(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "MLP %d-%d-10, %s",
                 data.features(), s.hidden, s.optimizer.name().toLowerCase(Locale.ROOT).replace("adam", "Adam")
                         .replace("sgd", "SGD"))), result.chart);
         return result;
-    }
-
-    private static ProgressBar bar(int epoch, int epochs, int steps) {
-        return new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
     }
 
     private static void shuffle(int[] a, Random rng) {
@@ -171,159 +154,12 @@ final class MnistTraining {
         return (double) correct / labels.length;
     }
 
-    /** The loss's colour, and the test error's: dark enough for tick labels, apart for colour-blind readers. */
-    static final Color LOSS_COLOR = new Color(0x1f, 0x5f, 0xa8);
-    static final Color ERROR_COLOR = new Color(0xc4, 0x5a, 0x00);
-
     /**
-     * The chart of a run: the training loss (left axis) and the test error, 100 − accuracy (right axis), per epoch.
-     * Both axes start at zero, so a curve's height is its size; the error rather than the accuracy, because an
-     * accuracy axis from zero would squeeze 96-98% into a flat line at the top, and one that starts at 96% makes a
-     * 0.02-point dip look like a fall. The last accuracy is written beside its point.
+     * The chart of a run ({@link TrainingChart#lossAndError}), titled with the data set, its sizes and the model.
      */
     static XYChart chart(Result r, String dataSet, int trainImages, int testImages, String model) {
-        int n = r.losses.size();
-        double[] epochs = new double[n];
-        double[] loss = new double[n];
-        double[] error = new double[n];
-        for (int i = 0; i < n; i++) {
-            epochs[i] = i + 1;
-            loss[i] = r.losses.get(i);
-            error[i] = 100 * (1 - r.accuracies.get(i));
-        }
         String title = String.format(Locale.ROOT, "%s (%,d training, %,d test images): %s", dataSet, trainImages,
                 testImages, model);
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").build();
-        XYSeries l = chart.addSeries("training loss (mean cross-entropy over the epoch), left axis", epochs, loss);
-        l.setYAxisGroup(0);
-        l.setLineColor(LOSS_COLOR);
-        l.setMarkerColor(LOSS_COLOR);
-        l.setMarker(SeriesMarkers.CIRCLE);
-        l.setLineStyle(SeriesLines.SOLID);
-        XYSeries e = chart.addSeries("test error (% of test images misclassified), right axis", epochs, error);
-        e.setYAxisGroup(1);
-        e.setLineColor(ERROR_COLOR);
-        e.setMarkerColor(ERROR_COLOR);
-        e.setMarker(SeriesMarkers.DIAMOND);
-        e.setLineStyle(SeriesLines.DASH_DASH);
-        chart.setYAxisGroupTitle(0, "training loss");
-        chart.setYAxisGroupTitle(1, "test error (%)");
-
-        XYStyler st = chart.getStyler();
-        st.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotBorderVisible(false);
-        st.setPlotGridVerticalLinesVisible(false);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
-        st.setLegendBorderColor(Color.LIGHT_GRAY);
-        st.setChartTitleBoxVisible(false);
-        st.setChartTitleFont(st.getChartTitleFont().deriveFont(Font.BOLD, 15f));
-        st.setXAxisMin(n > 1 ? 1.0 : 0.5);
-        st.setXAxisMax(n > 1 ? (double) n : 1.5);
-        st.setXAxisDecimalPattern("0");
-        st.setXAxisTickMarkSpacingHint(Math.max(40, 700 / Math.max(1, n)));
-        // both axes from zero, with the same number of intervals so that their ticks share the grid lines
-        Axes axes = Axes.fit(max(loss), max(error));
-        st.setYAxisMin(0, 0.0);
-        st.setYAxisMax(0, axes.top(0));
-        st.setYAxisMin(1, 0.0);
-        st.setYAxisMax(1, axes.top(1));
-        // XChart picks a 1-2-5 tick step near span x hint / tick space; this hint makes it pick the step chosen here
-        st.setYAxisTickMarkSpacingHint((int) Math.round(PLOT_HEIGHT * st.getPlotContentSize() / axes.intervals()));
-        // one pattern for both axes (XChart 3.8.8 applies group 0's to every y axis), with the decimals the finer
-        // step needs: every label of an axis then has the same number of decimals
-        st.setYAxisDecimalPattern(pattern(decimalsOf(axes.step(0)) >= decimalsOf(axes.step(1))
-                ? axes.step(0) : axes.step(1)));
-        st.setYAxisGroupTickLabelsColorMap(0, LOSS_COLOR);
-        st.setYAxisGroupTickMarksColorMap(0, LOSS_COLOR);
-        st.setYAxisGroupTickLabelsColorMap(1, ERROR_COLOR);
-        st.setYAxisGroupTickMarksColorMap(1, ERROR_COLOR);
-        st.setAnnotationTextFontColor(ERROR_COLOR);
-        st.setAnnotationTextFont(st.getAnnotationTextFont().deriveFont(Font.BOLD, 12f));
-        // above the last error point the accuracy the run ended with; annotations are placed in the left axis's units
-        // (centred on its x, so moved left by about half its width to stay inside the plot)
-        double x = n > 1 ? epochs[n - 1] - 0.08 * (n - 1) : epochs[0];
-        AnnotationText last = new AnnotationText(String.format(Locale.ROOT, "accuracy %.2f%%",
-                100 * r.accuracies.get(n - 1)), x, (error[n - 1] / axes.top(1) + 0.06) * axes.top(0), false);
-        if (n > 1) {
-            chart.addAnnotation(last);   // XChart 3.8.8 misplaces it on a one-point x axis
-        }
-        return chart;
-    }
-
-    private static double max(double[] a) {
-        double m = 0;
-        for (double v : a) {
-            m = Math.max(m, v);
-        }
-        return m;
-    }
-
-    /** The height in pixels of the plot area of a 520-pixel chart (the title and the x axis take the rest). */
-    static final double PLOT_HEIGHT = 435;
-
-    /**
-     * Two y axes from zero with the same number of intervals, each interval a 1, 2 or 5 x 10^k, each top at least 5%
-     * above its series' largest value: the number of intervals (4 to 8) that wastes the least height.
-     */
-    record Axes(int intervals, double[] steps) {
-
-        static Axes fit(double... maxima) {
-            Axes best = null;
-            double bestWaste = Double.POSITIVE_INFINITY;
-            for (int k = 4; k <= 8; k++) {
-                double[] steps = new double[maxima.length];
-                double waste = 0;
-                for (int i = 0; i < maxima.length; i++) {
-                    double need = maxima[i] > 0 && Double.isFinite(maxima[i]) ? 1.05 * maxima[i] : 1;
-                    steps[i] = niceStep(need / k);
-                    waste += k * steps[i] / need;
-                }
-                if (waste < bestWaste - 1e-9) {
-                    bestWaste = waste;
-                    best = new Axes(k, steps);
-                }
-            }
-            return best;
-        }
-
-        double step(int axis) {
-            return steps[axis];
-        }
-
-        double top(int axis) {
-            return intervals * steps[axis];
-        }
-    }
-
-    /** The smallest 1, 2 or 5 x 10^k at or above {@code v > 0}. */
-    static double niceStep(double v) {
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5}) {
-            if (m * p >= v * (1 - 1e-12)) {
-                return m * p;
-            }
-        }
-        return 10 * p;
-    }
-
-    /** The tick-label pattern for a step: as many decimals as it needs, the same on every label. */
-    static String pattern(double step) {
-        int decimals = decimalsOf(step);
-        return decimals == 0 ? "0" : "0." + "0".repeat(decimals);
-    }
-
-    private static int decimalsOf(double step) {
-        int decimals = 0;
-        while (decimals < 8 && Math.abs(step * Math.pow(10, decimals) - Math.rint(step * Math.pow(10, decimals)))
-                > 1e-9 * Math.pow(10, decimals)) {
-            decimals++;
-        }
-        return decimals;
-    }
-
-    private static void chart(XYChart chart, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return TrainingChart.lossAndError(title, r.losses, r.accuracies);
     }
 }

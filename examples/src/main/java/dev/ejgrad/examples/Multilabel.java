@@ -118,11 +118,9 @@ final class Multilabel implements Callable<Integer> {
             throw new DataFormatException(set.test().toString(), "line 1", test.features().cols() + " features, but "
                     + set.train().getFileName() + " has " + train.features().cols());
         }
-        Tensor mean = train.features().mean(0);
-        Tensor centered = train.features().sub(mean);
-        Tensor std = centered.mul(centered).mean(0).sqrt();
-        Tensor x = centered.div(std).detach();
-        Tensor xTest = test.features().sub(mean).div(std).detach();
+        Standardizer standardizer = Standardizer.fit(train.features());
+        Tensor x = standardizer.apply(train.features());
+        Tensor xTest = standardizer.apply(test.features());
         Tensor y = train.labels();
         int d = x.cols();
 

@@ -17,7 +17,6 @@ import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.optim.AdamW;
 import dev.ejgrad.optim.ReduceLROnPlateau;
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -149,20 +142,13 @@ final class TrainCsv {
         Batch val = all.batch(java.util.Arrays.copyOfRange(order, nTest, nTest + nVal));
         Batch train = all.batch(java.util.Arrays.copyOfRange(order, nTest + nVal, n));
         // standardise with the training rows' statistics only, so nothing of the held-out rows leaks into training
-        Tensor x = train.features();
-        Tensor mean = x.mean(0);
-        Tensor std = x.var(0, 0).sqrt();
-        double[] sd = std.toMatrix().data.clone();
-        for (int j = 0; j < sd.length; j++) {
-            sd[j] = sd[j] > 0 && Double.isFinite(sd[j]) ? sd[j] : 1;   // a constant column stays centred, not NaN
-        }
-        Tensor scale = Tensor.of(1, sd.length, sd);
-        return new Split(standardised(train, mean, scale), standardised(val, mean, scale),
-                standardised(test, mean, scale));
+        Standardizer standardizer = Standardizer.fit(train.features());
+        return new Split(standardised(train, standardizer), standardised(val, standardizer),
+                standardised(test, standardizer));
     }
 
-    private static TensorDataset standardised(Batch b, Tensor mean, Tensor scale) {
-        return new TensorDataset(b.features().sub(mean).div(scale), b.labels());
+    private static TensorDataset standardised(Batch b, Standardizer standardizer) {
+        return new TensorDataset(standardizer.apply(b.features()), b.labels());
     }
 
     static Result run(Csv.Table table, Settings s, Listener listener) throws IOException {
@@ -228,7 +214,7 @@ final class TrainCsv {
             loader.setEpoch(epoch - 1);
             double sum = 0;
             int seen = 0;
-            try (ProgressBar bar = s.progressBar ? bar(epoch, s.epochs, loader.batches()) : null) {
+            try (ProgressBar bar = s.progressBar ? TrainingChart.progressBar(epoch, s.epochs, loader.batches()) : null) {
                 for (Batch b : loader) {
                     opt.zeroGrad();
                     Tensor loss = lossFn.forward(model.forward(b.features()), b.labels());
@@ -267,7 +253,7 @@ final class TrainCsv {
         r.model = s.out.resolve("model.safetensors");
         SafeTensors.save(best, r.model);
         r.chart = s.out.resolve("train-csv.png");
-        save(chart(r, String.format(Locale.ROOT, "%s (%d training, %d validation rows): MLP %d-%d-%d, "
+        TrainingChart.save(chart(r, String.format(Locale.ROOT, "%s (%d training, %d validation rows): MLP %d-%d-%d, "
                 + "BatchNorm, Dropout %s, AdamW", s.dataSet, r.trainRows, r.valRows, d, s.hidden, classes,
                 trim(s.dropout))), r.chart);
         return r;
@@ -335,11 +321,6 @@ final class TrainCsv {
         }
     }
 
-    private static ProgressBar bar(int epoch, int epochs, int steps) {
-        return new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
-    }
-
     private static final Color VAL_COLOR = new Color(0x2a, 0x8a, 0x4a);
 
     /**
@@ -359,13 +340,14 @@ final class TrainCsv {
             val[i] = e.valLoss();
             error[i] = 100 * (1 - e.valAccuracy());
         }
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").build();
-        XYSeries t = chart.addSeries("training loss (mean cross-entropy, dropout on), left axis", epochs, train);
-        style(t, 0, MnistTraining.LOSS_COLOR, SeriesLines.SOLID);
-        XYSeries v = chart.addSeries("validation loss, left axis", epochs, val);
-        style(v, 0, VAL_COLOR, SeriesLines.SOLID);
-        XYSeries e = chart.addSeries("validation error (% misclassified), right axis", epochs, error);
-        style(e, 1, MnistTraining.ERROR_COLOR, SeriesLines.DASH_DASH);
+        XYChart chart = TrainingChart.chart(title, n, 14f);
+        chart.getStyler().setMarkerSize(5);
+        TrainingChart.addSeries(chart, "training loss (mean cross-entropy, dropout on), left axis", epochs, train, 0,
+                TrainingChart.LOSS_COLOR, SeriesMarkers.CIRCLE, SeriesLines.SOLID);
+        TrainingChart.addSeries(chart, "validation loss, left axis", epochs, val, 0, VAL_COLOR, SeriesMarkers.CIRCLE,
+                SeriesLines.SOLID);
+        TrainingChart.addSeries(chart, "validation error (% misclassified), right axis", epochs, error, 1,
+                TrainingChart.ERROR_COLOR, SeriesMarkers.CIRCLE, SeriesLines.DASH_DASH);
         if (r.bestEpoch > 0) {
             XYSeries b = chart.addSeries("epoch kept by early stopping (" + r.bestEpoch + ")",
                     new double[] {r.bestEpoch}, new double[] {r.history.get(r.bestEpoch - 1).valLoss()});
@@ -376,52 +358,8 @@ final class TrainCsv {
         }
         chart.setYAxisGroupTitle(0, "loss");
         chart.setYAxisGroupTitle(1, "validation error (%)");
-        XYStyler st = chart.getStyler();
-        st.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotBorderVisible(false);
-        st.setPlotGridVerticalLinesVisible(false);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
-        st.setLegendBorderColor(Color.LIGHT_GRAY);
-        st.setChartTitleBoxVisible(false);
-        st.setChartTitleFont(st.getChartTitleFont().deriveFont(Font.BOLD, 14f));
-        st.setMarkerSize(5);
-        st.setXAxisMin(n > 1 ? 1.0 : 0.5);
-        st.setXAxisMax(n > 1 ? (double) n : 1.5);
-        st.setXAxisDecimalPattern("0");
-        MnistTraining.Axes axes = MnistTraining.Axes.fit(Math.max(max(train), max(val)), max(error));
-        st.setYAxisMin(0, 0.0);
-        st.setYAxisMax(0, axes.top(0));
-        st.setYAxisMin(1, 0.0);
-        st.setYAxisMax(1, axes.top(1));
-        st.setYAxisTickMarkSpacingHint((int) Math.round(MnistTraining.PLOT_HEIGHT * st.getPlotContentSize()
-                / axes.intervals()));
-        st.setYAxisDecimalPattern(MnistTraining.pattern(Math.min(axes.step(0), axes.step(1))));
-        st.setYAxisGroupTickLabelsColorMap(1, MnistTraining.ERROR_COLOR);
-        st.setYAxisGroupTickMarksColorMap(1, MnistTraining.ERROR_COLOR);
+        TrainingChart.fitYAxes(chart, Math.max(TrainingChart.max(train), TrainingChart.max(val)),
+                TrainingChart.max(error), null);
         return chart;
-    }
-
-    private static void style(XYSeries s, int axis, Color c, java.awt.BasicStroke line) {
-        s.setYAxisGroup(axis);
-        s.setLineColor(c);
-        s.setMarkerColor(c);
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setLineStyle(line);
-    }
-
-    private static double max(double[] a) {
-        double m = 0;
-        for (double v : a) {
-            if (Double.isFinite(v)) {
-                m = Math.max(m, v);
-            }
-        }
-        return m;
-    }
-
-    private static void save(XYChart chart, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

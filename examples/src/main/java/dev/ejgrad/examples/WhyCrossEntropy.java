@@ -3,6 +3,8 @@ package dev.ejgrad.examples;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.BCELoss;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -25,7 +27,19 @@ final class WhyCrossEntropy implements Callable<Integer> {
         double[] softmax;
         double[] autograd;          // d loss / d logits by backward
         double lossAfterStep;
-        double[][] bernoulli;       // rows: p, y, p^y (1-p)^(1-y), -log of it, BCELoss
+        List<Bernoulli> bernoulli;
+    }
+
+    /**
+     * One binary case: the Bernoulli likelihood of a label under a probability, its negative log, and BCELoss.
+     *
+     * @param p the predicted probability of 1
+     * @param y the label, 0 or 1
+     * @param likelihood {@code p^y (1-p)^(1-y)}
+     * @param negativeLogLikelihood {@code -log} of it
+     * @param bce BCELoss of {@code p} and {@code y}
+     */
+    record Bernoulli(double p, int y, double likelihood, double negativeLogLikelihood, double bce) {
     }
 
     static Result compute() {
@@ -50,13 +64,13 @@ final class WhyCrossEntropy implements Callable<Integer> {
         r.lossAfterStep = new CrossEntropyLoss().forward(stepped, new int[] {TARGET}).item();
 
         double[][] cases = {{0.8, 1}, {0.8, 0}, {0.3, 1}};
-        r.bernoulli = new double[cases.length][];
+        r.bernoulli = new ArrayList<>();
         for (int i = 0; i < cases.length; i++) {
             double p = cases[i][0];
             double t = cases[i][1];
             double likelihood = Math.pow(p, t) * Math.pow(1 - p, 1 - t);
             double bce = new BCELoss().forward(Tensor.scalar(p), Tensor.scalar(t)).item();
-            r.bernoulli[i] = new double[] {p, t, likelihood, -Math.log(likelihood), bce};
+            r.bernoulli.add(new Bernoulli(p, (int) t, likelihood, -Math.log(likelihood), bce));
         }
         return r;
     }
@@ -79,8 +93,8 @@ final class WhyCrossEntropy implements Callable<Integer> {
         sb.append(g);
         sb.append("\nbinary case: a Bernoulli likelihood p^y (1-p)^(1-y)\n");
         TextTable b = new TextTable("p", "y", "likelihood", "-log likelihood", "BCELoss");
-        for (double[] row : r.bernoulli) {
-            b.row(row[0], (int) row[1], row[2], row[3], row[4]);
+        for (Bernoulli row : r.bernoulli) {
+            b.row(row.p(), row.y(), row.likelihood(), row.negativeLogLikelihood(), row.bce());
         }
         return sb.append(b).toString();
     }

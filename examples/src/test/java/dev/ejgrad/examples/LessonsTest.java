@@ -21,8 +21,8 @@ class LessonsTest {
             assertEquals(expected[k], r.autograd[k], 1e-15, "softmax - one-hot at " + k);
         }
         assertTrue(r.lossAfterStep < r.lossFromLogits, "one gradient step lowers the loss");
-        for (double[] row : r.bernoulli) {
-            assertEquals(row[3], row[4], 1e-15, "BCE is the Bernoulli negative log-likelihood");
+        for (WhyCrossEntropy.Bernoulli row : r.bernoulli) {
+            assertEquals(row.negativeLogLikelihood(), row.bce(), 1e-15, "BCE is the Bernoulli negative log-likelihood");
         }
     }
 
@@ -33,13 +33,14 @@ class LessonsTest {
         assertTrue(r.softmaxGradDiff < 1e-15);
         assertEquals(r.bceOfSigmoid, r.bceWithLogits, 1e-14);
         assertTrue(r.sigmoidGradDiff < 1e-12);
-        for (double[] row : r.extreme) {
-            double z = row[0];
-            assertEquals(z + Math.log1p(Math.exp(-z)), row[1], 1e-12 * z, "fused loss is softplus(z) at z = " + z);
-            assertEquals(1 / (1 + Math.exp(-z)), row[3], 1e-15, "fused gradient is sigmoid(z)");
+        for (FourLosses.Extreme row : r.extreme) {
+            double z = row.z();
+            assertEquals(z + Math.log1p(Math.exp(-z)), row.fusedLoss(), 1e-12 * z,
+                    "fused loss is softplus(z) at z = " + z);
+            assertEquals(1 / (1 + Math.exp(-z)), row.fusedGrad(), 1e-15, "fused gradient is sigmoid(z)");
             if (z >= 40) {
-                assertEquals(100, row[2], 0, "the composed loss clamps at 100");
-                assertEquals(0, row[4], 0, "and passes no gradient");
+                assertEquals(100, row.composedLoss(), 0, "the composed loss clamps at 100");
+                assertEquals(0, row.composedGrad(), 0, "and passes no gradient");
             }
         }
     }
@@ -57,10 +58,10 @@ class LessonsTest {
     @Test
     void aNetworkWithNoHiddenLayerReachesTheNewtonSolution() throws Exception {
         LogisticRegression.Result r = LogisticRegression.compute();
-        assertTrue(r.binary.distance < 1e-10, "logistic: " + r.binary.distance);
-        assertTrue(r.multinomial.distance < 1e-10, "softmax: " + r.multinomial.distance);
-        assertTrue(r.binary.accuracy > 0.95);
-        assertTrue(r.multinomial.accuracy > 0.9);
+        assertTrue(r.binary().distance < 1e-10, "logistic: " + r.binary().distance);
+        assertTrue(r.multinomial().distance < 1e-10, "softmax: " + r.multinomial().distance);
+        assertTrue(r.binary().accuracy > 0.95);
+        assertTrue(r.multinomial().accuracy > 0.9);
     }
 
     @Test
@@ -101,7 +102,7 @@ class LessonsTest {
     @Test
     void theHessianOfTheNllIsTheFisherInformationAndDrivesNewton() throws Exception {
         FisherInformation.Result r = FisherInformation.compute();
-        FisherInformation.Binary b = r.binary;
+        FisherInformation.Binary b = r.binary();
         assertTrue(b.hessianVsFisher < 1e-15, "Hessian vs Xᵀdiag(p(1-p))X/N: " + b.hessianVsFisher);
         assertEquals(0, b.labelsChangeNothing, 1e-15, "the labels do not enter the Hessian (canonical link)");
         assertEquals(b.irlsIterations, b.newtonIterations, "Newton iterations");
@@ -109,7 +110,7 @@ class LessonsTest {
         for (int j = 0; j < b.sePlain.length; j++) {
             assertTrue(b.seRidge[j] < b.sePlain[j], "the ridge narrows interval " + j);
         }
-        FisherInformation.Softmax s = r.softmax;
+        FisherInformation.Softmax s = r.softmax();
         assertTrue(s.blockError < 1e-15, "softmax blocks: " + s.blockError);
         assertEquals(0, s.outsideBlocks, "rows do not interact");
         assertEquals(s.irlsIterations, s.newtonIterations, "Newton iterations");
@@ -146,7 +147,7 @@ class LessonsTest {
         BitsPerCharacter.Settings s = new BitsPerCharacter.Settings();
         s.mlpSteps = 300;   // the lesson runs 2000 and 800; these are enough to pass the bigram clearly
         s.gruSteps = 100;
-        BitsPerCharacter.Result r = BitsPerCharacter.compute(BitsPerCharacter.embeddedLines(), "words", s);
+        BitsPerCharacter.Result r = BitsPerCharacter.compute(Words.embeddedLines(), "words", s);
         assertEquals(4021, r.words);
         assertEquals(0, r.skipped);
         assertEquals(r.words, r.trainWords + r.testWords);
@@ -177,7 +178,7 @@ class LessonsTest {
         for (String w : r.gru.samples) {
             assertTrue(w.matches("[a-z]{0,20}"), w);
         }
-        String report = BitsPerCharacter.report(r);
+        String report = BitsReport.report(r);
         assertTrue(report.contains(TextTable.number(r.gru.testBits())), report);
         assertTrue(report.contains(String.format(java.util.Locale.ROOT, "%,d training and %,d test words",
                 r.trainWords, r.testWords)), report);
@@ -186,10 +187,10 @@ class LessonsTest {
     @Test
     void aWordListIsReadLetterWordsOnlyWithCaseFolded() {
         int[] skipped = new int[1];
-        java.util.List<int[]> words = BitsPerCharacter.encode(List.of("Aaron", "cat's", "", "zoo", "café", " ox "),
+        java.util.List<int[]> words = Words.encode(List.of("Aaron", "cat's", "", "zoo", "café", " ox "),
                 skipped);
         assertEquals(2, skipped[0]);
-        assertEquals(List.of("aaron", "zoo", "ox"), words.stream().map(w -> BitsPerCharacter.decode(w, w.length))
+        assertEquals(List.of("aaron", "zoo", "ox"), words.stream().map(w -> Words.decode(w, w.length))
                 .toList());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BitsPerCharacter.compute(List.of("cat", "dog", "x-ray"), "short.txt",

@@ -53,23 +53,23 @@ class MnistTrainingTest {
         XYSeries error = chart.getSeriesMap().get("test error (% of test images misclassified), right axis");
         assertEquals(100 * (1 - 0.9611), error.getYData()[0], 1e-12);
         assertEquals(1, error.getYAxisGroup());
-        assertEquals(MnistTraining.ERROR_COLOR, error.getLineColor());
-        assertEquals(MnistTraining.ERROR_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(1));
-        assertEquals(MnistTraining.LOSS_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(0));
+        assertEquals(TrainingChart.ERROR_COLOR, error.getLineColor());
+        assertEquals(TrainingChart.ERROR_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(1));
+        assertEquals(TrainingChart.LOSS_COLOR, chart.getStyler().getYAxisGroupTickLabelsColorMap(0));
     }
 
     @Test
     void theAxesShareTheirIntervalsAndRoundSteps() {
-        MnistTraining.Axes small = MnistTraining.Axes.fit(1.2393, 23.4);
+        TrainingChart.Axes small = TrainingChart.Axes.fit(1.2393, 23.4);
         assertEquals(7, small.intervals());
         assertEquals(1.4, small.top(0), 1e-12);
         assertEquals(35, small.top(1), 1e-12);
-        assertEquals(0.5, MnistTraining.niceStep(0.31), 0);
-        assertEquals(1, MnistTraining.niceStep(1), 0);
-        assertEquals(0.02, MnistTraining.niceStep(0.0101), 1e-15);
-        assertEquals("0.0", MnistTraining.pattern(0.2));
-        assertEquals("0", MnistTraining.pattern(5));
-        assertEquals("0.00", MnistTraining.pattern(0.05));
+        assertEquals(0.5, TrainingChart.niceStep(0.31), 0);
+        assertEquals(1, TrainingChart.niceStep(1), 0);
+        assertEquals(0.02, TrainingChart.niceStep(0.0101), 1e-15);
+        assertEquals("0.0", TrainingChart.pattern(0.2));
+        assertEquals("0", TrainingChart.pattern(5));
+        assertEquals("0.00", TrainingChart.pattern(0.05));
     }
 
     @Test

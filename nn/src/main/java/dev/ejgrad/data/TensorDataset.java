@@ -1,5 +1,6 @@
 package dev.ejgrad.data;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 
@@ -29,7 +30,7 @@ public final class TensorDataset {
         Objects.requireNonNull(labels, "labels");
         if (labels.length != features.rows()) {
             throw new IllegalArgumentException("TensorDataset: features have " + features.rows() + " rows ("
-                    + features.rows() + "x" + features.cols() + ") but there are " + labels.length + " labels");
+                    + Shapes.of(features) + ") but there are " + labels.length + " labels");
         }
         this.features = features.detach();
         this.labels = labels.clone();
@@ -47,8 +48,8 @@ public final class TensorDataset {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(targets, "targets");
         if (targets.rows() != features.rows()) {
-            throw new IllegalArgumentException("TensorDataset: features " + features.rows() + "x" + features.cols()
-                    + " and targets " + targets.rows() + "x" + targets.cols() + " have different numbers of rows");
+            throw new IllegalArgumentException("TensorDataset: features " + Shapes.of(features)
+                    + " and targets " + Shapes.of(targets) + " have different numbers of rows");
         }
         this.features = features.detach();
         this.labels = null;

@@ -1,7 +1,9 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 
 /**
@@ -18,8 +20,9 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Shape: input {@code N x features}, output {@code N x features}; parameters {@code weight}, {@code bias} and
- * buffers {@code running_mean}, {@code running_var}, all {@code 1 x features} (PyTorch's 1-D {@code (features,)});
- * buffer {@code num_batches_tracked} a 1x1 tensor holding the count as a double (PyTorch's 0-dim int64).
+ * buffers {@code running_mean}, {@code running_var}, all {@code 1 x features} (PyTorch's 1-D {@code (features,)},
+ * and saved so); buffer {@code num_batches_tracked} a 1x1 tensor holding the count as a double, saved as PyTorch's
+ * 0-dim int64 ({@link dev.ejgrad.core.TorchShape#int64Scalar()}).
  *
  * <p>Init, as PyTorch's: {@code weight} ones, {@code bias} zeros, {@code running_mean} zeros, {@code running_var}
  * ones, {@code num_batches_tracked} 0. Defaults {@code eps} 1e-5, {@code momentum} 0.1. (PyTorch's
@@ -65,11 +68,12 @@ public final class BatchNorm1d extends Module {
         this.features = features;
         this.eps = eps;
         this.momentum = momentum;
-        this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true));
-        this.bias = registerParameter("bias", Tensor.zeros(1, features).requiresGrad(true));
-        registerBuffer("running_mean", Tensor.zeros(1, features));
-        registerBuffer("running_var", Tensor.ones(1, features));
-        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1));
+        TorchShape vector = TorchShape.of(features);
+        this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true), vector);
+        this.bias = registerParameter("bias", Tensor.zeros(1, features).requiresGrad(true), vector);
+        registerBuffer("running_mean", Tensor.zeros(1, features), vector);
+        registerBuffer("running_var", Tensor.ones(1, features), vector);
+        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1), TorchShape.int64Scalar());
     }
 
     /** {@return the weight parameter itself, {@code 1 x features}} */
@@ -125,7 +129,7 @@ public final class BatchNorm1d extends Module {
     public Tensor forward(Tensor input) {
         Objects.requireNonNull(input, "input");
         if (input.cols() != features) {
-            throw new IllegalArgumentException("BatchNorm1d: input of shape " + input.rows() + "x" + input.cols()
+            throw new IllegalArgumentException("BatchNorm1d: input of shape " + Shapes.of(input)
                     + " has " + input.cols() + " features, but the layer has " + features);
         }
         if (!isTraining()) {
@@ -133,7 +137,7 @@ public final class BatchNorm1d extends Module {
         }
         if (input.rows() < 2) {
             throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, "
-                    + "got input of shape " + input.rows() + "x" + input.cols());
+                    + "got input of shape " + Shapes.of(input));
         }
         Tensor out = normalise(input, input.mean(0), input.var(0, 0), weight, bias, eps);
         try (NoGrad scope = NoGrad.enter()) {

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.optim.LRScheduler;
 import dev.ejgrad.optim.Optimizer;
@@ -19,7 +20,8 @@ import java.util.Objects;
  *
  * <p>Format: one <a href="https://github.com/huggingface/safetensors">safetensors</a> file of float64 tensors,
  * written by {@link SafeTensors#save(Map, Path)} and so atomic: a failed or killed save leaves the previous file
- * whole. Keys: {@code checkpoint.version} (1x1, 1), {@code model.<name>}, {@code optimizer.<key>},
+ * whole. The model's entries have PyTorch's shapes, as its {@link Module#stateDict()} declares them ({@code [n]}
+ * biases, an {@code I64 []} {@code num_batches_tracked}); the older {@code [1, n]} forms load too. Keys: {@code checkpoint.version} (1x1, 1), {@code model.<name>}, {@code optimizer.<key>},
  * {@code scheduler.<key>} (if a scheduler was saved) and {@code extra.<key>} (the caller's entries). PyTorch's
  * {@code safetensors.torch.load_file} reads it.
  *
@@ -201,7 +203,7 @@ public final class Checkpoint {
         }
         if (version.numel() != 1 || version.item() != VERSION) {
             throw new IllegalArgumentException("Checkpoint: " + file + " has checkpoint version "
-                    + (version.numel() == 1 ? Double.toString(version.item()) : version.rows() + "x" + version.cols())
+                    + (version.numel() == 1 ? Double.toString(version.item()) : Shapes.of(version))
                     + "; this ejgrad reads version 1");
         }
         return all;
@@ -266,22 +268,15 @@ public final class Checkpoint {
 
     /** The checks of {@link Module#loadStateDict}, made before anything else is loaded. */
     private static void checkModel(Path file, Module model, Map<String, Tensor> state) {
-        Map<String, Tensor> own = model.stateDict();
         List<String> problems = new ArrayList<>();
-        for (String name : own.keySet()) {
-            if (!state.containsKey(name)) {
-                problems.add("missing '" + name + "'");
-            }
-        }
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor mine = own.get(e.getKey());
-            Tensor given = e.getValue();
-            if (mine == null) {
-                problems.add("unexpected '" + e.getKey() + "'");
-            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' is " + given.rows() + "x" + given.cols() + " but the model's is "
-                        + mine.rows() + "x" + mine.cols());
-            }
+        for (Module.Mismatch m : model.mismatches(state)) {
+            problems.add(switch (m.kind()) {
+                case MISSING -> "missing '" + m.key() + "'";
+                case UNEXPECTED -> "unexpected '" + m.key() + "'";
+                case NULL -> "'" + m.key() + "' is null";
+                case SHAPE -> "'" + m.key() + "' is " + Shapes.of(m.given()) + " but the model's is "
+                        + Shapes.of(m.own());
+            });
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Checkpoint: " + file + " is for another model: "

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -124,7 +125,7 @@ public final class Embedding extends Module {
         Objects.requireNonNull(input, "input");
         if (input.cols() != 1) {
             throw new IllegalArgumentException("Embedding: input must be an Nx1 column of indices, got "
-                    + input.rows() + "x" + input.cols());
+                    + Shapes.of(input));
         }
         int n = numEmbeddings();
         int[] indices = new int[input.rows()];

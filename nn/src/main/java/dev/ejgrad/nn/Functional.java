@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.BCELoss;
 import dev.ejgrad.nn.loss.BCEWithLogitsLoss;
@@ -32,9 +33,8 @@ public final class Functional {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(weight, "weight");
         if (x.cols() != weight.cols()) {
-            throw new IllegalArgumentException("Linear: input of shape " + x.rows() + "x" + x.cols() + " has "
-                    + x.cols() + " features, but the layer takes " + weight.cols() + " (weight " + weight.rows() + "x"
-                    + weight.cols() + ")");
+            throw new IllegalArgumentException("Linear: input of shape " + Shapes.of(x) + " has " + x.cols()
+                    + " features, but the layer takes " + weight.cols() + " (weight " + Shapes.of(weight) + ")");
         }
         Tensor y = x.matmulT(weight);
         return bias == null ? y : y.add(bias);
@@ -194,11 +194,11 @@ public final class Functional {
         Objects.requireNonNull(value, "value");
         String op = "scaledDotProductAttention";
         if (query.cols() != key.cols()) {
-            throw new IllegalArgumentException(op + ": query " + shape(query) + " and key " + shape(key)
+            throw new IllegalArgumentException(op + ": query " + Shapes.of(query) + " and key " + Shapes.of(key)
                     + " must have the same width D");
         }
         if (key.rows() != value.rows()) {
-            throw new IllegalArgumentException(op + ": key " + shape(key) + " and value " + shape(value)
+            throw new IllegalArgumentException(op + ": key " + Shapes.of(key) + " and value " + Shapes.of(value)
                     + " must have the same length S");
         }
         checkMask(op, attnMask, query.rows(), key.rows());
@@ -244,8 +244,8 @@ public final class Functional {
             return;
         }
         if (mask.rows() != l || mask.cols() != s) {
-            throw new IllegalArgumentException(op + ": attnMask must be " + l + "x" + s + " (query length x key "
-                    + "length), got " + shape(mask));
+            throw new IllegalArgumentException(op + ": attnMask must be " + Shapes.of(l, s) + " (query length x key "
+                    + "length), got " + Shapes.of(mask));
         }
         for (int i = 0; i < l; i++) {
             for (int j = 0; j < s; j++) {
@@ -258,9 +258,6 @@ public final class Functional {
         }
     }
 
-    private static String shape(Tensor t) {
-        return t.rows() + "x" + t.cols();
-    }
 
     /**
      * The exact GELU, {@code x·(1 + erf(x/√2))/2}, as {@code torch.nn.functional.gelu}.

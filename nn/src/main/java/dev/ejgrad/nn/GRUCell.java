@@ -1,7 +1,6 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Tensor;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -17,20 +16,15 @@ import java.util.Random;
  * <p>Shape: input {@code N x inputSize}, state and output {@code N x hiddenSize}. Parameters, in PyTorch's order,
  * names and gate order (r, z, n stacked by rows): {@code weight_ih} {@code 3·hiddenSize x inputSize},
  * {@code weight_hh} {@code 3·hiddenSize x hiddenSize}, {@code bias_ih} and {@code bias_hh} {@code 1 x 3·hiddenSize}
- * (PyTorch's 1-D biases as rows).
+ * (PyTorch's 1-D biases as rows, and saved so).
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
- * that order, row by row.
+ * that order, row by row (see {@link RNNCellBase}).
  *
  * <p>A sequence is unrolled by calling {@link #forward(Tensor, Tensor)} once per time step with the previous output;
  * backward then runs through time. Composed of tensor ops, the cell is differentiable twice.
  */
-public final class GRUCell extends Module {
-
-    private final Tensor weightIh;
-    private final Tensor weightHh;
-    private final Tensor biasIh;
-    private final Tensor biasHh;
+public final class GRUCell extends RNNCellBase {
 
     /**
      * A cell initialised from {@code rng}.
@@ -41,34 +35,11 @@ public final class GRUCell extends Module {
      * @throws IllegalArgumentException if a size is not positive
      */
     public GRUCell(int inputSize, int hiddenSize, Random rng) {
-        CellSupport.checkSizes("GRUCell", inputSize, hiddenSize, rng);
-        double bound = 1 / Math.sqrt(hiddenSize);
-        weightIh = registerParameter("weight_ih", CellSupport.uniform(3 * hiddenSize, inputSize, bound, rng));
-        weightHh = registerParameter("weight_hh", CellSupport.uniform(3 * hiddenSize, hiddenSize, bound, rng));
-        biasIh = registerParameter("bias_ih", CellSupport.uniform(1, 3 * hiddenSize, bound, rng));
-        biasHh = registerParameter("bias_hh", CellSupport.uniform(1, 3 * hiddenSize, bound, rng));
+        super(inputSize, hiddenSize, 3, rng);
     }
 
-    /** {@return the number of input features} */
-    public int inputSize() {
-        return weightIh.cols();
-    }
-
-    /** {@return the size of the hidden state} */
-    public int hiddenSize() {
-        return weightHh.cols();
-    }
-
-    /**
-     * One step from the zero state, as PyTorch's {@code cell(x)}.
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        CellSupport.checkInput("GRUCell", x, inputSize());
+    Tensor stepFromZero(Tensor x) {
         return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
     }
 
@@ -82,10 +53,7 @@ public final class GRUCell extends Module {
      *     {@code N x hiddenSize}
      */
     public Tensor forward(Tensor x, Tensor h) {
-        CellSupport.checkInput("GRUCell", x, inputSize());
-        Objects.requireNonNull(h, "h");
-        CellSupport.checkState("GRUCell", "hidden state h", h, x, hiddenSize());
-        return step(x, h, weightIh, weightHh, biasIh, biasHh);
+        return stepHidden(x, h, GRUCell::step);
     }
 
     /** The step as a function of its inputs and parameters (shapes checked), as ATen's {@code gru_cell}. */
@@ -93,15 +61,10 @@ public final class GRUCell extends Module {
         int hidden = wHh.cols();
         Tensor gi = Functional.linear(x, wIh, bIh);
         Tensor gh = Functional.linear(h, wHh, bHh);
-        Tensor r = CellSupport.gate(gh, 0, hidden).add(CellSupport.gate(gi, 0, hidden)).sigmoid();
-        Tensor z = CellSupport.gate(gh, 1, hidden).add(CellSupport.gate(gi, 1, hidden)).sigmoid();
-        Tensor n = CellSupport.gate(gi, 2, hidden).add(CellSupport.gate(gh, 2, hidden).mul(r)).tanh();
+        Tensor r = gate(gh, 0, hidden).add(gate(gi, 0, hidden)).sigmoid();
+        Tensor z = gate(gh, 1, hidden).add(gate(gi, 1, hidden)).sigmoid();
+        Tensor n = gate(gi, 2, hidden).add(gate(gh, 2, hidden).mul(r)).tanh();
         // ATen's arrangement of (1 - z) n + z h
         return h.sub(n).mul(z).add(n);
-    }
-
-    @Override
-    protected String extraRepr() {
-        return inputSize() + ", " + hiddenSize();
     }
 }

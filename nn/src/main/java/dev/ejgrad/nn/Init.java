@@ -132,6 +132,15 @@ public final class Init {
     }
 
     /**
+     * A new {@code rows x cols} parameter (a leaf requiring grad) drawn from U(-bound, bound): the default init of
+     * PyTorch's {@code Linear}, recurrent cells and layers, with the draws of {@link #uniform(Tensor, double, double,
+     * Random)}.
+     */
+    static Tensor uniform(int rows, int cols, double bound, Random rng) {
+        return uniform(Tensor.zeros(rows, cols).requiresGrad(true), -bound, bound, rng);
+    }
+
+    /**
      * Fills {@code tensor} with values from U(0, 1), PyTorch's default bounds.
      *
      * @param tensor a parameter (a leaf); modified

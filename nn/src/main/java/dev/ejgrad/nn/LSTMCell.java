@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import java.util.Random;
@@ -19,16 +20,17 @@ import java.util.Random;
  * <p>Shape: input {@code N x inputSize}; the state's {@code h} and {@code c} and the new ones
  * {@code N x hiddenSize}. Parameters, in PyTorch's order, names and gate order (i, f, g, o stacked by rows):
  * {@code weight_ih} {@code 4·hiddenSize x inputSize}, {@code weight_hh} {@code 4·hiddenSize x hiddenSize},
- * {@code bias_ih} and {@code bias_hh} {@code 1 x 4·hiddenSize} (PyTorch's 1-D biases as rows).
+ * {@code bias_ih} and {@code bias_hh} {@code 1 x 4·hiddenSize} (PyTorch's 1-D biases as rows, and
+ * saved so).
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
- * that order, row by row.
+ * that order, row by row (see {@link RNNCellBase}).
  *
  * <p>A sequence is unrolled by calling {@link #forward(Tensor, State)} once per time step with the previous state,
  * starting from {@link #zeroState(int)}; backward then runs through time. Composed of tensor ops, the cell is
  * differentiable twice.
  */
-public final class LSTMCell extends Module {
+public final class LSTMCell extends RNNCellBase {
 
     /**
      * The state an LSTM carries from step to step, PyTorch's {@code (h, c)} tuple.
@@ -50,15 +52,10 @@ public final class LSTMCell extends Module {
             Objects.requireNonNull(c, "c");
             if (h.rows() != c.rows() || h.cols() != c.cols()) {
                 throw new IllegalArgumentException("LSTMCell.State: h and c must have one shape, got h "
-                        + h.rows() + "x" + h.cols() + " and c " + c.rows() + "x" + c.cols());
+                        + Shapes.of(h) + " and c " + Shapes.of(c));
             }
         }
     }
-
-    private final Tensor weightIh;
-    private final Tensor weightHh;
-    private final Tensor biasIh;
-    private final Tensor biasHh;
 
     /**
      * A cell initialised from {@code rng}.
@@ -69,22 +66,7 @@ public final class LSTMCell extends Module {
      * @throws IllegalArgumentException if a size is not positive
      */
     public LSTMCell(int inputSize, int hiddenSize, Random rng) {
-        CellSupport.checkSizes("LSTMCell", inputSize, hiddenSize, rng);
-        double bound = 1 / Math.sqrt(hiddenSize);
-        weightIh = registerParameter("weight_ih", CellSupport.uniform(4 * hiddenSize, inputSize, bound, rng));
-        weightHh = registerParameter("weight_hh", CellSupport.uniform(4 * hiddenSize, hiddenSize, bound, rng));
-        biasIh = registerParameter("bias_ih", CellSupport.uniform(1, 4 * hiddenSize, bound, rng));
-        biasHh = registerParameter("bias_hh", CellSupport.uniform(1, 4 * hiddenSize, bound, rng));
-    }
-
-    /** {@return the number of input features} */
-    public int inputSize() {
-        return weightIh.cols();
-    }
-
-    /** {@return the size of the hidden and cell states} */
-    public int hiddenSize() {
-        return weightHh.cols();
+        super(inputSize, hiddenSize, 4, rng);
     }
 
     /**
@@ -101,17 +83,8 @@ public final class LSTMCell extends Module {
         return new State(Tensor.zeros(batch, hiddenSize()), Tensor.zeros(batch, hiddenSize()));
     }
 
-    /**
-     * One step from the zero state, keeping only the new hidden state (the {@link Module} form; use
-     * {@code forward(x, zeroState(x.rows()))} for the cell state too).
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state {@code h'}, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        CellSupport.checkInput("LSTMCell", x, inputSize());
+    Tensor stepFromZero(Tensor x) {
         return forward(x, zeroState(x.rows())).h();
     }
 
@@ -125,10 +98,10 @@ public final class LSTMCell extends Module {
      *     {@code N x hiddenSize}
      */
     public State forward(Tensor x, State state) {
-        CellSupport.checkInput("LSTMCell", x, inputSize());
+        checkInput(x);
         Objects.requireNonNull(state, "state");
-        CellSupport.checkState("LSTMCell", "hidden state h", state.h(), x, hiddenSize());
-        CellSupport.checkState("LSTMCell", "cell state c", state.c(), x, hiddenSize());
+        checkState("hidden state h", state.h(), x);
+        checkState("cell state c", state.c(), x);
         return step(x, state.h(), state.c(), weightIh, weightHh, biasIh, biasHh);
     }
 
@@ -136,16 +109,11 @@ public final class LSTMCell extends Module {
     static State step(Tensor x, Tensor h, Tensor c, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         int hidden = wHh.cols();
         Tensor gates = Functional.linear(x, wIh, bIh).add(Functional.linear(h, wHh, bHh));
-        Tensor i = CellSupport.gate(gates, 0, hidden).sigmoid();
-        Tensor f = CellSupport.gate(gates, 1, hidden).sigmoid();
-        Tensor g = CellSupport.gate(gates, 2, hidden).tanh();
-        Tensor o = CellSupport.gate(gates, 3, hidden).sigmoid();
+        Tensor i = gate(gates, 0, hidden).sigmoid();
+        Tensor f = gate(gates, 1, hidden).sigmoid();
+        Tensor g = gate(gates, 2, hidden).tanh();
+        Tensor o = gate(gates, 3, hidden).sigmoid();
         Tensor c2 = f.mul(c).add(i.mul(g));
         return new State(o.mul(c2.tanh()), c2);
-    }
-
-    @Override
-    protected String extraRepr() {
-        return inputSize() + ", " + hiddenSize();
     }
 }

@@ -1,6 +1,8 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Objects;
  * (each row on its own), so training and eval compute the same thing.
  *
  * <p>Shape: input {@code N x features}, output {@code N x features}; {@code weight} and {@code bias}
- * {@code 1 x features} (PyTorch's 1-D {@code (features,)}).
+ * {@code 1 x features} (PyTorch's 1-D {@code (features,)}, and saved so).
  *
  * <p>Init, as PyTorch's: {@code weight} ones, {@code bias} zeros. Default {@code eps} 1e-5.
  */
@@ -46,8 +48,9 @@ public final class LayerNorm extends Module {
         }
         this.features = features;
         this.eps = eps;
-        this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true));
-        this.bias = registerParameter("bias", Tensor.zeros(1, features).requiresGrad(true));
+        this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true),
+                TorchShape.of(features));
+        this.bias = registerParameter("bias", Tensor.zeros(1, features).requiresGrad(true), TorchShape.of(features));
     }
 
     /** {@return the weight parameter itself, {@code 1 x features}} */
@@ -81,7 +84,7 @@ public final class LayerNorm extends Module {
     public Tensor forward(Tensor input) {
         Objects.requireNonNull(input, "input");
         if (input.cols() != features) {
-            throw new IllegalArgumentException("LayerNorm: input of shape " + input.rows() + "x" + input.cols()
+            throw new IllegalArgumentException("LayerNorm: input of shape " + Shapes.of(input)
                     + " has " + input.cols() + " features, but the layer normalises " + features);
         }
         return normalise(input, weight, bias, eps);

@@ -1,13 +1,16 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 import java.util.Random;
 
 /**
  * A fully connected layer, {@code y = x · weightᵀ + bias}, as {@code torch.nn.Linear}.
  *
- * <p>Shape: input {@code N x in}, output {@code N x out}; weight {@code out x in}, bias {@code 1 x out}.
+ * <p>Shape: input {@code N x in}, output {@code N x out}; weight {@code out x in}, bias {@code 1 x out} (saved as
+ * PyTorch's 1-D {@code [out]}).
  *
  * <p>Init, as PyTorch's: weight and bias both uniform in {@code [-1/sqrt(in), 1/sqrt(in))} (Kaiming-uniform with
  * {@code a = sqrt(5)} for the weight), drawn from the given {@link Random}, weight row by row, then bias.
@@ -44,8 +47,8 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear: in and out must be positive, got in=" + in + ", out=" + out);
         }
         double bound = 1 / Math.sqrt(in);
-        this.weight = registerParameter("weight", uniform(out, in, bound, rng));
-        this.bias = bias ? registerParameter("bias", uniform(1, out, bound, rng)) : null;
+        this.weight = registerParameter("weight", Init.uniform(out, in, bound, rng));
+        this.bias = bias ? registerParameter("bias", Init.uniform(1, out, bound, rng), TorchShape.of(out)) : null;
     }
 
     /**
@@ -58,19 +61,12 @@ public final class Linear extends Module {
     public Linear(Tensor weight, Tensor bias) {
         Objects.requireNonNull(weight, "weight");
         if (bias != null && (bias.rows() != 1 || bias.cols() != weight.rows())) {
-            throw new IllegalArgumentException("Linear: bias must be 1x" + weight.rows() + " for a weight of shape "
-                    + weight.rows() + "x" + weight.cols() + ", got " + bias.rows() + "x" + bias.cols());
+            throw new IllegalArgumentException("Linear: bias must be " + Shapes.of(1, weight.rows())
+                    + " for a weight of shape " + Shapes.of(weight) + ", got " + Shapes.of(bias));
         }
         this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
-        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true));
-    }
-
-    private static Tensor uniform(int rows, int cols, double bound, Random rng) {
-        double[] v = new double[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = -bound + 2 * bound * rng.nextDouble();
-        }
-        return Tensor.of(rows, cols, v).requiresGrad(true);
+        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true),
+                TorchShape.of(weight.rows()));
     }
 
     /** {@return the weight parameter itself, {@code out x in}} */

@@ -1,6 +1,8 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +15,11 @@ import java.util.Objects;
  *
  * <p>Subclasses register their parameters, buffers and sub-modules in their constructors with
  * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule}; names are joined with dots as
- * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's.
+ * PyTorch's ({@code 0.weight}, {@code 2.bias}, {@code 1.running_mean}), so state dicts line up with PyTorch's. A
+ * parameter or buffer that PyTorch holds in another shape than ejgrad's 2-D one (a bias {@code [n]}, a count
+ * {@code int64 []}, a convolution weight {@code [outC, C, k, k]}) is registered with its {@link TorchShape}, which
+ * {@link #stateDict()} carries and {@link SafeTensors#save(Map, java.nio.file.Path)} writes, so that PyTorch's
+ * {@code load_state_dict(strict=True)} takes the saved file.
  *
  * <p>Threads (serving): a trained model's {@link #forward} under {@link dev.ejgrad.core.NoGrad} may be called from
  * many threads at once, each thread opening its own scope (grad mode is per thread), and every call gives the values
@@ -34,6 +40,8 @@ public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** The PyTorch shapes declared for own parameters and buffers; the others are saved as {@code [rows, cols]}. */
+    private final Map<String, TorchShape> torchShapes = new LinkedHashMap<>();
     private boolean training = true;
 
     /**
@@ -55,6 +63,23 @@ public abstract class Module {
     protected final Tensor registerParameter(String name, Tensor parameter) {
         checkName(name);
         parameters.put(name, Objects.requireNonNull(parameter, "parameter"));
+        return parameter;
+    }
+
+    /**
+     * Registers a parameter that PyTorch holds in another shape, e.g. a {@code 1 x n} bias as {@code [n]}: it is
+     * saved in that shape (see {@link TorchShape}).
+     *
+     * @param name the parameter's name within this module, without dots
+     * @param parameter the parameter itself (not copied)
+     * @param shape PyTorch's shape of it, whose 2-D form is the parameter's {@code rows x cols}
+     * @return {@code parameter}
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is taken, or the shape does not fit
+     */
+    protected final Tensor registerParameter(String name, Tensor parameter, TorchShape shape) {
+        checkTorchShape(name, Objects.requireNonNull(parameter, "parameter"), shape);
+        registerParameter(name, parameter);
+        torchShapes.put(name, shape);
         return parameter;
     }
 
@@ -90,6 +115,29 @@ public abstract class Module {
     }
 
     /**
+     * Registers a buffer that PyTorch holds in another shape or dtype, e.g. a running mean {@code [n]} or a count
+     * {@link TorchShape#int64Scalar()}: it is saved in that form.
+     *
+     * @param name the buffer's name within this module, without dots
+     * @param value its initial value; copied, without history
+     * @param shape PyTorch's shape of it, whose 2-D form is the value's {@code rows x cols}
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is taken, or the shape does not fit
+     */
+    protected final void registerBuffer(String name, Tensor value, TorchShape shape) {
+        checkTorchShape(name, Objects.requireNonNull(value, "value"), shape);
+        registerBuffer(name, value);
+        torchShapes.put(name, shape);
+    }
+
+    private void checkTorchShape(String name, Tensor t, TorchShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (!shape.fits(t)) {
+            throw new IllegalArgumentException("module: '" + name + "' is " + Shapes.of(t) + " but its PyTorch shape "
+                    + shape + " reads as " + Shapes.of(shape.rows(), shape.cols()));
+        }
+    }
+
+    /**
      * Returns this module's own buffer {@code name}.
      *
      * @param name a buffer registered by this module
@@ -115,8 +163,8 @@ public abstract class Module {
         Objects.requireNonNull(value, "value");
         Tensor old = buffer(name);
         if (old.rows() != value.rows() || old.cols() != value.cols()) {
-            throw new IllegalArgumentException("module: buffer '" + name + "' is " + old.rows() + "x" + old.cols()
-                    + ", got " + value.rows() + "x" + value.cols());
+            throw new IllegalArgumentException("module: buffer '" + name + "' is " + Shapes.of(old)
+                    + ", got " + Shapes.of(value));
         }
         buffers.put(name, value.detach());
     }
@@ -173,6 +221,11 @@ public abstract class Module {
         children.forEach((name, m) -> m.collectState(prefix + name + ".", out));
     }
 
+    private void collectTorchShapes(String prefix, Map<String, TorchShape> out) {
+        torchShapes.forEach((name, s) -> out.put(prefix + name, s));
+        children.forEach((name, m) -> m.collectTorchShapes(prefix + name + ".", out));
+    }
+
     /** {@return the sub-modules by name, in registration order} */
     protected final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
@@ -219,14 +272,20 @@ public abstract class Module {
      * A snapshot of the parameters' and buffers' values by name, as {@code state_dict()}: detached copies, so later
      * training does not change it. PyTorch's order and names: each module's parameters, then its buffers, then its
      * sub-modules' ({@code 0.weight}, {@code 0.bias}, {@code 1.weight}, {@code 1.bias}, {@code 1.running_mean}, ...).
+     * Each value carries PyTorch's shape of its entry ({@link Tensor#torchShape()}: {@code [n]} for a bias,
+     * {@code int64 []} for a count), which {@link SafeTensors#save(Map, java.nio.file.Path)} and {@link Checkpoint}
+     * write, in this map or in a copy of it.
      *
      * @return insertion-ordered name to values
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> own = new LinkedHashMap<>();
         collectState("", own);
+        Map<String, TorchShape> shapes = new LinkedHashMap<>();
+        collectTorchShapes("", shapes);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        own.forEach((name, t) -> out.put(name, t.detach()));
+        own.forEach((name, t) -> out.put(name, shapes.containsKey(name) ? t.withTorchShape(shapes.get(name))
+                : t.detach()));
         return out;
     }
 
@@ -240,32 +299,62 @@ public abstract class Module {
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Objects.requireNonNull(state, "state");
-        Map<String, Tensor> own = new LinkedHashMap<>();
-        collectState("", own);
-        Map<String, Tensor> ownBuffers = namedBuffers();
         List<String> problems = new ArrayList<>();
-        for (String name : own.keySet()) {
-            if (!state.containsKey(name)) {
-                problems.add("missing key '" + name + "'");
-            }
-        }
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor mine = own.get(e.getKey());
-            Tensor given = e.getValue();
-            if (mine == null) {
-                problems.add("unexpected key '" + e.getKey() + "'");
-            } else if (given == null) {
-                problems.add("'" + e.getKey() + "' is null");
-            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
-                problems.add("'" + e.getKey() + "' has shape " + given.rows() + "x" + given.cols()
-                        + " but the " + (ownBuffers.containsKey(e.getKey()) ? "buffer" : "parameter") + " is "
-                        + mine.rows() + "x" + mine.cols());
-            }
+        for (Mismatch m : mismatches(state)) {
+            problems.add(switch (m.kind()) {
+                case MISSING -> "missing key '" + m.key() + "'";
+                case UNEXPECTED -> "unexpected key '" + m.key() + "'";
+                case NULL -> "'" + m.key() + "' is null";
+                case SHAPE -> "'" + m.key() + "' has shape " + Shapes.of(m.given()) + " but the "
+                        + (m.buffer() ? "buffer" : "parameter") + " is " + Shapes.of(m.own());
+            });
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
         }
         load("", state);
+    }
+
+    /**
+     * One entry of a state dict that {@link #loadStateDict} refuses: missing from it, unexpected in it, null, or of
+     * another shape than this module's ({@code given} and {@code own} the two tensors; {@code buffer} whether the
+     * module's entry is a buffer).
+     */
+    record Mismatch(Kind kind, String key, Tensor given, Tensor own, boolean buffer) {
+        /** What is wrong with the entry. */
+        enum Kind { MISSING, UNEXPECTED, NULL, SHAPE }
+    }
+
+    /**
+     * The strict check of a state dict against this module's, the one that {@link #loadStateDict} and
+     * {@link Checkpoint} make: the missing keys in this module's order, then the unexpected, null and mis-shaped
+     * entries in {@code state}'s order. A shape matches when the rows and columns agree, so PyTorch's {@code [n]},
+     * read as {@code 1 x n}, fits a {@code 1 x n} parameter.
+     */
+    final List<Mismatch> mismatches(Map<String, Tensor> state) {
+        Map<String, Tensor> own = new LinkedHashMap<>();
+        collectState("", own);
+        Map<String, Tensor> ownBuffers = namedBuffers();
+        List<Mismatch> out = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            if (!state.containsKey(e.getKey())) {
+                out.add(new Mismatch(Mismatch.Kind.MISSING, e.getKey(), null, e.getValue(),
+                        ownBuffers.containsKey(e.getKey())));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Tensor mine = own.get(e.getKey());
+            Tensor given = e.getValue();
+            boolean buffer = ownBuffers.containsKey(e.getKey());
+            if (mine == null) {
+                out.add(new Mismatch(Mismatch.Kind.UNEXPECTED, e.getKey(), given, null, false));
+            } else if (given == null) {
+                out.add(new Mismatch(Mismatch.Kind.NULL, e.getKey(), null, mine, buffer));
+            } else if (given.rows() != mine.rows() || given.cols() != mine.cols()) {
+                out.add(new Mismatch(Mismatch.Kind.SHAPE, e.getKey(), given, mine, buffer));
+            }
+        }
+        return out;
     }
 
     private void load(String prefix, Map<String, Tensor> state) {
@@ -303,7 +392,7 @@ public abstract class Module {
         if (!parameters.isEmpty()) {
             StringBuilder shapes = new StringBuilder();
             parameters.forEach((name, p) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(name).append(' ')
-                    .append(p.rows()).append('x').append(p.cols()));
+                    .append(Shapes.of(p)));
             sb.append("  ").append(shapes).append(": ").append(count(parameters.values())).append(" parameters");
             if (!children.isEmpty()) {
                 sb.append(", ").append(count(parameters())).append(" with its children");

@@ -1,6 +1,8 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +23,7 @@ import java.util.Random;
  * <p>Parameters, under PyTorch's names: {@code in_proj_weight} {@code 3E x E} (the query, key and value
  * projections stacked in that order), {@code in_proj_bias} {@code 1 x 3E}, and the output projection, a
  * {@link Linear} child named {@code out_proj} ({@code out_proj.weight} {@code E x E}, {@code out_proj.bias}
- * {@code 1 x E}).
+ * {@code 1 x E}); the biases are PyTorch's 1-D {@code [3E]} and {@code [E]} as rows, and saved so.
  *
  * <p>Init, as PyTorch's {@code _reset_parameters}: {@code out_proj} is first made as a {@link Linear} (weight and
  * bias uniform in {@code ±1/√E}), then {@code in_proj_weight} is Xavier-uniform, uniform in
@@ -67,14 +69,10 @@ public final class MultiheadAttention extends Module {
         this.numHeads = numHeads;
         // PyTorch's order: out_proj is built (and drawn) first, then _reset_parameters draws in_proj_weight
         Linear drawn = new Linear(embedDim, embedDim, true, rng);
-        double bound = Math.sqrt(6.0 / (embedDim + 3 * embedDim));
-        double[] w = new double[3 * embedDim * embedDim];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = -bound + 2 * bound * rng.nextDouble();
-        }
-        this.inProjWeight = registerParameter("in_proj_weight", Tensor.of(3 * embedDim, embedDim, w)
-                .requiresGrad(true));
-        this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(1, 3 * embedDim).requiresGrad(true));
+        this.inProjWeight = registerParameter("in_proj_weight",
+                Init.xavierUniform(Tensor.zeros(3 * embedDim, embedDim).requiresGrad(true), rng));
+        this.inProjBias = registerParameter("in_proj_bias", Tensor.zeros(1, 3 * embedDim).requiresGrad(true),
+                TorchShape.of(3 * embedDim));
         this.outProj = registerModule("out_proj", new Linear(drawn.weight(), Tensor.zeros(1, embedDim)));
     }
 
@@ -153,7 +151,7 @@ public final class MultiheadAttention extends Module {
         checkWidth("key", key);
         checkWidth("value", value);
         if (key.rows() != value.rows()) {
-            throw new IllegalArgumentException(NAME + ": key " + shape(key) + " and value " + shape(value)
+            throw new IllegalArgumentException(NAME + ": key " + Shapes.of(key) + " and value " + Shapes.of(value)
                     + " must have the same length S");
         }
         Functional.checkMask(NAME, attnMask, query.rows(), key.rows());
@@ -183,14 +181,11 @@ public final class MultiheadAttention extends Module {
 
     private void checkWidth(String what, Tensor t) {
         if (t.cols() != embedDim) {
-            throw new IllegalArgumentException(NAME + ": " + what + " of shape " + shape(t) + " must have embedDim = "
-                    + embedDim + " columns");
+            throw new IllegalArgumentException(NAME + ": " + what + " of shape " + Shapes.of(t)
+                    + " must have embedDim = " + embedDim + " columns");
         }
     }
 
-    private static String shape(Tensor t) {
-        return t.rows() + "x" + t.cols();
-    }
 
     @Override
     protected String extraRepr() {

@@ -1,7 +1,6 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.Tensor;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -10,20 +9,15 @@ import java.util.Random;
  *
  * <p>Shape: input {@code N x inputSize}, state and output {@code N x hiddenSize}. Parameters, in PyTorch's order
  * and names: {@code weight_ih} {@code hiddenSize x inputSize}, {@code weight_hh} {@code hiddenSize x hiddenSize},
- * {@code bias_ih} and {@code bias_hh} {@code 1 x hiddenSize}.
+ * {@code bias_ih} and {@code bias_hh} {@code 1 x hiddenSize} (PyTorch's 1-D biases as rows, and saved so).
  *
  * <p>Init, as PyTorch's: every parameter U(-1/√hiddenSize, 1/√hiddenSize), drawn from the given {@link Random} in
- * that order, row by row.
+ * that order, row by row (see {@link RNNCellBase}).
  *
  * <p>A sequence is unrolled by calling {@link #forward(Tensor, Tensor)} once per time step with the previous output;
  * backward then runs through time. Composed of tensor ops, the cell is differentiable twice.
  */
-public final class RNNCell extends Module {
-
-    private final Tensor weightIh;
-    private final Tensor weightHh;
-    private final Tensor biasIh;
-    private final Tensor biasHh;
+public final class RNNCell extends RNNCellBase {
 
     /**
      * A cell initialised from {@code rng}.
@@ -34,34 +28,11 @@ public final class RNNCell extends Module {
      * @throws IllegalArgumentException if a size is not positive
      */
     public RNNCell(int inputSize, int hiddenSize, Random rng) {
-        CellSupport.checkSizes("RNNCell", inputSize, hiddenSize, rng);
-        double bound = 1 / Math.sqrt(hiddenSize);
-        weightIh = registerParameter("weight_ih", CellSupport.uniform(hiddenSize, inputSize, bound, rng));
-        weightHh = registerParameter("weight_hh", CellSupport.uniform(hiddenSize, hiddenSize, bound, rng));
-        biasIh = registerParameter("bias_ih", CellSupport.uniform(1, hiddenSize, bound, rng));
-        biasHh = registerParameter("bias_hh", CellSupport.uniform(1, hiddenSize, bound, rng));
+        super(inputSize, hiddenSize, 1, rng);
     }
 
-    /** {@return the number of input features} */
-    public int inputSize() {
-        return weightIh.cols();
-    }
-
-    /** {@return the size of the hidden state} */
-    public int hiddenSize() {
-        return weightIh.rows();
-    }
-
-    /**
-     * One step from the zero state, as PyTorch's {@code cell(x)}.
-     *
-     * @param x {@code N x inputSize}; not modified
-     * @return the new hidden state, {@code N x hiddenSize}
-     * @throws IllegalArgumentException if the input does not have {@code inputSize} columns
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        CellSupport.checkInput("RNNCell", x, inputSize());
+    Tensor stepFromZero(Tensor x) {
         return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
     }
 
@@ -75,19 +46,11 @@ public final class RNNCell extends Module {
      *     {@code N x hiddenSize}
      */
     public Tensor forward(Tensor x, Tensor h) {
-        CellSupport.checkInput("RNNCell", x, inputSize());
-        Objects.requireNonNull(h, "h");
-        CellSupport.checkState("RNNCell", "hidden state h", h, x, hiddenSize());
-        return step(x, h, weightIh, weightHh, biasIh, biasHh);
+        return stepHidden(x, h, RNNCell::step);
     }
 
     /** The step as a function of its inputs and parameters (shapes checked), as ATen's {@code rnn_tanh_cell}. */
     static Tensor step(Tensor x, Tensor h, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         return Functional.linear(x, wIh, bIh).add(Functional.linear(h, wHh, bHh)).tanh();
-    }
-
-    @Override
-    protected String extraRepr() {
-        return inputSize() + ", " + hiddenSize();
     }
 }

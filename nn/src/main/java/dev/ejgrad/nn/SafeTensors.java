@@ -31,10 +31,15 @@ import java.util.Objects;
  *
  * <p>Layout: an 8-byte little-endian header length, a JSON header mapping each name to
  * {@code {"dtype":"F64","shape":[...],"data_offsets":[begin,end]}}, then the little-endian values. ejgrad writes
- * {@code F64} (the default, bit for bit) or {@code F32} (PyTorch's default dtype; see {@link DType}), shape
- * {@code [rows, cols]}, except a {@code 1 x C} tensor named {@code bias} (or ending in {@code .bias}), which is
- * written as PyTorch's 1-D {@code [C]} so a saved model loads straight into a {@code torch.nn.Linear}. On reading,
- * {@code [C]} becomes {@code 1 x C} and {@code []} becomes 1x1.
+ * {@code F64} (the default, bit for bit) or {@code F32} (PyTorch's default dtype; see {@link DType}), each tensor in
+ * its {@link Tensor#torchShape()}: the shape PyTorch's module holds it in, which a module declares for each parameter
+ * and buffer it registers and its {@link Module#stateDict()} carries ({@code [C]} for a bias or a norm's weight and
+ * running statistics, {@code [rows, cols]} for a weight, {@code I64 []} for a batch norm's
+ * {@code num_batches_tracked}), so that PyTorch's {@code load_state_dict(strict=True)} takes a saved model as it is.
+ * A tensor that declares no shape (any other tensor) is written {@code [rows, cols]}; no rule reads the shape from a
+ * name. On reading, {@code []} becomes 1x1, {@code [C]} becomes {@code 1 x C} and {@code [d0, d1, …, dk]} becomes
+ * {@code d0 x (d1·…·dk)} (the same row-major values, e.g. a convolution weight {@code [outC, C, k, k]} as
+ * {@code outC x (C·k·k)}), so both PyTorch's shapes and ejgrad's older {@code [1, C]} forms load into a module.
  *
  * <pre>{@code
  * SafeTensors.save(model.stateDict(), Path.of("mlp.safetensors"));
@@ -45,8 +50,10 @@ import java.util.Objects;
  *
  * <p>Reading takes {@code F64}, {@code F32}, {@code F16} and {@code BF16} tensors, each widened exactly to
  * {@code double} (every value of the three narrower formats is a {@code double}): normal numbers, subnormals, ±0.0
- * (the sign kept), ±infinity, and NaN (as a NaN). The file may mix dtypes, as PyTorch's mixed-precision state dicts
- * do. Other dtypes (integers, booleans, F8) are rejected with the tensor's name.
+ * (the sign kept), ±infinity, and NaN (as a NaN); and the integer tensors {@code I64} and {@code I32} (PyTorch's
+ * {@code int64} and {@code int32}, e.g. {@code num_batches_tracked}) as their values, exact up to 2^53 in magnitude
+ * and rounded to the nearest {@code double} beyond. The file may mix dtypes, as PyTorch's state dicts do. Other
+ * dtypes (other integers, booleans, F8) are rejected with the tensor's name.
  *
  * <p>Saving writes a temporary file in the target's directory and moves it over the target atomically, so a failed or
  * interrupted save leaves the previous file as it was: a JVM killed mid-save leaves the old file whole (and may leave
@@ -69,7 +76,11 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** The floating-point formats {@link #save(Map, Path, DType)} writes, by their safetensors names. */
+    /**
+     * The floating-point formats {@link #save(Map, Path, DType)} writes, by their safetensors names. A tensor that
+     * PyTorch holds as int64 ({@code num_batches_tracked}) is written {@code I64} whatever the format, as PyTorch's
+     * {@code model.float()} keeps it int64.
+     */
     public enum DType {
         /** IEEE binary64, ejgrad's own: values saved bit for bit. */
         F64(8),
@@ -90,7 +101,9 @@ public final class SafeTensors {
      *
      * @param tensors name to tensor, written in this order; not modified
      * @param file the target; its directory must exist
-     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, or a tensor is null
+     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, a tensor is null, or a tensor
+     *     declared PyTorch's int64 ({@link dev.ejgrad.core.TorchShape#isInt64()}) holds a value that is not a
+     *     64-bit integer; nothing is written then
      * @throws IOException if the file cannot be written, naming it and the reason (the previous file, if any, is
      *     left intact)
      */
@@ -106,7 +119,9 @@ public final class SafeTensors {
      * @param tensors name to tensor, written in this order; not modified
      * @param file the target; its directory must exist
      * @param dtype the stored format: {@code F64} exactly, {@code F32} rounded to nearest (see {@link DType#F32})
-     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, or a tensor is null
+     * @throws IllegalArgumentException if a name is empty or {@code __metadata__}, a tensor is null, or a tensor
+     *     declared PyTorch's int64 ({@link dev.ejgrad.core.TorchShape#isInt64()}) holds a value that is not a
+     *     64-bit integer; nothing is written then
      * @throws IOException if the file cannot be written, naming it and the reason (the previous file, if any, is
      *     left intact)
      */
@@ -120,6 +135,14 @@ public final class SafeTensors {
             }
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("save: tensor '" + e.getKey() + "' is null");
+            }
+            if (e.getValue().torchShape().isInt64()) {
+                for (double v : e.getValue().toMatrix().data) {
+                    if (v != Math.rint(v) || Math.abs(v) >= 0x1p63) {
+                        throw new IllegalArgumentException("save: tensor '" + e.getKey() + "' is PyTorch's int64 ("
+                                + e.getValue().torchShape() + ") but holds " + v + ", not a 64-bit integer");
+                    }
+                }
             }
         }
         byte[] header = header(tensors, dtype);
@@ -143,8 +166,13 @@ public final class SafeTensors {
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Tensor t : tensors.values()) {
                     double[] v = t.toMatrix().data;
-                    ByteBuffer buf = ByteBuffer.allocate(v.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
-                    if (dtype == DType.F64) {
+                    ByteBuffer buf = ByteBuffer.allocate(v.length * bytes(t, dtype)).order(ByteOrder.LITTLE_ENDIAN);
+                    if (t.torchShape().isInt64()) {
+                        for (double x : v) {
+                            buf.putLong((long) x);
+                        }
+                        buf.flip();
+                    } else if (dtype == DType.F64) {
                         buf.asDoubleBuffer().put(v);
                     } else {
                         // Java's double-to-float conversion is IEEE round-to-nearest-even, as tensor.float()
@@ -194,14 +222,13 @@ public final class SafeTensors {
             long offset = 0;
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor t = e.getValue();
-                long size = (long) t.numel() * dtype.bytes;
+                long size = (long) t.numel() * bytes(t, dtype);
                 g.writeObjectFieldStart(e.getKey());
-                g.writeStringField("dtype", dtype.name());
+                g.writeStringField("dtype", t.torchShape().isInt64() ? "I64" : dtype.name());
                 g.writeArrayFieldStart("shape");
-                if (!isBias(e.getKey(), t)) {
-                    g.writeNumber(t.rows());
+                for (int d : t.torchShape().dims()) {
+                    g.writeNumber(d);
                 }
-                g.writeNumber(t.cols());
                 g.writeEndArray();
                 g.writeArrayFieldStart("data_offsets");
                 g.writeNumber(offset);
@@ -220,18 +247,20 @@ public final class SafeTensors {
         return bytes.toByteArray();
     }
 
-    private static boolean isBias(String name, Tensor t) {
-        return t.rows() == 1 && (name.equals("bias") || name.endsWith(".bias"));
+    /** The bytes of one stored value: 8 for PyTorch's int64 counts, whatever the floating-point dtype. */
+    private static int bytes(Tensor t, DType dtype) {
+        return t.torchShape().isInt64() ? 8 : dtype.bytes;
     }
 
     /**
-     * Reads every tensor of a file, widening F32, F16 and BF16 values exactly to {@code double}.
+     * Reads every tensor of a file, widening F32, F16 and BF16 values exactly to {@code double} and reading I64 and
+     * I32 values as {@code double}s.
      *
-     * @param file a safetensors file with F64, F32, F16 or BF16 tensors of at most two dimensions
-     * @return name to tensor (leaves that do not require grad), in the order of their values in the file; a 1-D
-     *     shape {@code [n]} as {@code 1 x n}, a 0-D one as 1x1
+     * @param file a safetensors file with F64, F32, F16, BF16, I64 or I32 tensors
+     * @return name to tensor (leaves that do not require grad), in the order of their values in the file; a 0-D
+     *     shape as 1x1, a 1-D shape {@code [n]} as {@code 1 x n}, {@code [d0, d1, …, dk]} as {@code d0 x (d1·…·dk)}
      * @throws IllegalArgumentException if the file's bytes are not a safetensors file of this form: a dtype ejgrad
-     *     does not read, a shape of more than two dimensions, data offsets that do not match the dtype and shape,
+     *     does not read, a tensor too large for ejgrad, data offsets that do not match the dtype and shape,
      *     gaps or overlaps, a truncated file, a malformed header (the message names the file, the tensor and the
      *     problem)
      * @throws IOException if the file system fails: the file is missing or cannot be read
@@ -277,45 +306,51 @@ public final class SafeTensors {
         }
     }
 
-    /** The dtypes {@link #load} reads, each with its exact widening to {@code double}. */
+    /** The dtypes {@link #load} reads, each with its widening to {@code double} (exact for the floating ones). */
     enum Format {
         F64(8) {
             @Override
+            double read(ByteBuffer b) {
+                return b.getDouble();
+            }
+
+            @Override
             double[] widen(ByteBuffer b, int n) {
                 double[] v = new double[n];
-                b.asDoubleBuffer().get(v);
+                b.asDoubleBuffer().get(v);   // in bulk: ejgrad's own files are F64
                 return v;
             }
         },
         F32(4) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.getFloat();   // float to double is exact, subnormals and signs included
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return b.getFloat();   // float to double is exact, subnormals and signs included
             }
         },
         BF16(2) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    // bfloat16 is the upper half of a binary32
-                    v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return Float.intBitsToFloat((b.getShort() & 0xffff) << 16);   // the upper half of a binary32
             }
         },
         F16(2) {
             @Override
-            double[] widen(ByteBuffer b, int n) {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = halfToDouble(b.getShort() & 0xffff);
-                }
-                return v;
+            double read(ByteBuffer b) {
+                return halfToDouble(b.getShort() & 0xffff);
+            }
+        },
+        /** PyTorch's int64: exact up to 2^53 in magnitude, then rounded to the nearest double. */
+        I64(8) {
+            @Override
+            double read(ByteBuffer b) {
+                return b.getLong();
+            }
+        },
+        /** PyTorch's int32: every value exact. */
+        I32(4) {
+            @Override
+            double read(ByteBuffer b) {
+                return b.getInt();
             }
         };
 
@@ -325,8 +360,17 @@ public final class SafeTensors {
             this.bytes = bytes;
         }
 
+        /** The value at the buffer's position, little-endian, as a {@code double}; advances the buffer. */
+        abstract double read(ByteBuffer b);
+
         /** The {@code n} values at the buffer's position, little-endian. */
-        abstract double[] widen(ByteBuffer values, int n);
+        double[] widen(ByteBuffer b, int n) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = read(b);
+            }
+            return v;
+        }
 
         static Format of(String dtype) {
             for (Format f : values()) {
@@ -437,18 +481,18 @@ public final class SafeTensors {
     private static Entry check(Path file, Entry e) throws IOException {
         e.format = Format.of(e.dtype);
         if (e.format == null) {
-            throw bad(file, "tensor '" + e.name + "' has dtype " + e.dtype + "; ejgrad reads F64, F32, F16 and BF16 "
-                    + "(in PyTorch, save {k: v.float() for k, v in model.state_dict().items()})");
+            throw bad(file, "tensor '" + e.name + "' has dtype " + e.dtype + "; ejgrad reads F64, F32, F16, BF16, I64 "
+                    + "and I32 (in PyTorch, save {k: v.float() for k, v in model.state_dict().items()})");
         }
         if (e.begin < 0 || e.end < 0) {
             throw bad(file, "tensor '" + e.name + "' has no data_offsets");
         }
-        if (e.shape.size() > 2) {
-            throw bad(file, "tensor '" + e.name + "' has " + e.shape.size() + " dimensions " + e.shape
-                    + "; ejgrad tensors have at most 2");
+        // the 2-D form: [] is 1x1, [n] is 1 x n, [d0, d1, ..., dk] is d0 x (d1 ... dk)
+        long rows = e.shape.size() >= 2 ? e.shape.get(0) : 1;
+        long cols = 1;
+        for (int i = e.shape.size() >= 2 ? 1 : 0; i < e.shape.size() && cols <= Integer.MAX_VALUE; i++) {
+            cols = e.shape.get(i) > Integer.MAX_VALUE ? Long.MAX_VALUE : cols * e.shape.get(i);
         }
-        long rows = e.shape.size() == 2 ? e.shape.get(0) : 1;
-        long cols = e.shape.isEmpty() ? 1 : e.shape.get(e.shape.size() - 1);
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || rows * cols > Integer.MAX_VALUE / 8) {
             throw bad(file, "tensor '" + e.name + "' of shape " + e.shape + " is too large");
         }

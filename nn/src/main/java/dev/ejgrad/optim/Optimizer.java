@@ -1,5 +1,6 @@
 package dev.ejgrad.optim;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -228,8 +229,8 @@ public abstract class Optimizer {
                 }
                 loadedSteps[k] = (int) s;
             } else if (t.rows() != p.rows() || t.cols() != p.cols()) {
-                throw new IllegalArgumentException(name + ": " + key + " is " + t.rows() + "x" + t.cols()
-                        + " but parameter " + k + " is " + p.rows() + "x" + p.cols());
+                throw new IllegalArgumentException(name + ": " + key + " is " + Shapes.of(t) + " but parameter " + k
+                        + " is " + Shapes.of(p));
             } else {
                 loaded.get(k).put(parts[2], Arrays.copyOf(t.toMatrix().data, t.numel()));
             }
@@ -267,7 +268,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(name + ": the state has no " + key);
         }
         if (t.rows() != 1 || t.cols() != 1) {
-            throw new IllegalArgumentException(name + ": " + key + " must be 1x1, got " + t.rows() + "x" + t.cols());
+            throw new IllegalArgumentException(name + ": " + key + " must be 1x1, got " + Shapes.of(t));
         }
         return t.item();
     }

@@ -1,5 +1,6 @@
 package dev.ejgrad.optim;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +39,7 @@ final class SchedulerState {
                         + new TreeSet<>(state.keySet()) + ")");
             }
             if (t.rows() != 1 || t.cols() != 1) {
-                throw new IllegalArgumentException(scheduler + ": " + names[i] + " must be 1x1, got " + t.rows()
-                        + "x" + t.cols());
+                throw new IllegalArgumentException(scheduler + ": " + names[i] + " must be 1x1, got " + Shapes.of(t));
             }
             out[i] = t.item();
             extra.remove(names[i]);

@@ -49,6 +49,17 @@ class RecurrentCellTest {
         assertEquals(NAMES, List.copyOf(new LSTMCell(2, 2, new Random(0)).stateDict().keySet()));
     }
 
+    @Test
+    void theThreeCellsShareOneBaseWithItsSizesAndOptionText() {
+        Random rng = new Random(1);
+        for (RNNCellBase cell : List.of(new RNNCell(3, 5, rng), new GRUCell(3, 5, rng), new LSTMCell(3, 5, rng))) {
+            String name = cell.getClass().getSimpleName();
+            assertEquals(3, cell.inputSize(), name);
+            assertEquals(5, cell.hiddenSize(), name);
+            assertTrue(cell.toString().startsWith(name + "(3, 5)  weight_ih "), cell.toString());
+        }
+    }
+
     private static Tensor[] params(Module cell) {
         return cell.parameters().toArray(new Tensor[0]);
     }

@@ -3,6 +3,7 @@ package dev.ejgrad.nn.loss;
 import static dev.ejgrad.nn.loss.Explanations.at;
 
 import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -65,7 +66,7 @@ public final class BCEWithLogitsLoss {
         Tensor pw = LossChecks.constant(NAME, "posWeight", posWeight);
         if (pw.rows() != 1) {
             throw new IllegalArgumentException(NAME + ": posWeight must be 1xC (one per label) or 1x1, got "
-                    + LossChecks.shape(pw));
+                    + Shapes.of(pw));
         }
         return new BCEWithLogitsLoss(weight, pw.detach(), reduction);
     }
@@ -100,8 +101,8 @@ public final class BCEWithLogitsLoss {
             LossChecks.checkElementWeight(NAME, "weight", weight, input);
         }
         if (posWeight != null && posWeight.cols() != input.cols() && posWeight.cols() != 1) {
-            throw new IllegalArgumentException(NAME + ": posWeight must be 1x" + input.cols() + " or 1x1 for an input "
-                    + "of shape " + LossChecks.shape(input) + ", got " + LossChecks.shape(posWeight));
+            throw new IllegalArgumentException(NAME + ": posWeight must be " + Shapes.of(1, input.cols())
+                    + " or 1x1 for an input of shape " + Shapes.of(input) + ", got " + Shapes.of(posWeight));
         }
         LossChecks.checkUnitInterval(NAME, Autograd.valuesOf(target), "target must be in [0, 1]");
         return reduction.reduceElements(terms(input, target));

@@ -1,6 +1,7 @@
 package dev.ejgrad.nn.loss;
 
 import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,9 +109,9 @@ public final class GaussianNLLLoss {
         int d = input.cols();
         boolean fits = var.rows() == n && (var.cols() == d || var.cols() == 1) || var.rows() == 1 && var.cols() == d;
         if (!fits) {
-            throw new IllegalArgumentException(NAME + ": var of shape " + LossChecks.shape(var) + " is of incorrect "
-                    + "size for an input of shape " + LossChecks.shape(input) + " (use " + n + "x" + d + ", " + n
-                    + "x1 or 1x" + d + ")");
+            throw new IllegalArgumentException(NAME + ": var of shape " + Shapes.of(var) + " is of incorrect "
+                    + "size for an input of shape " + Shapes.of(input) + " (use " + Shapes.of(n, d) + ", "
+                    + Shapes.of(n, 1) + " or " + Shapes.of(1, d) + ")");
         }
         DMatrixRMaj v = Autograd.valuesOf(var);
         for (int k = 0; k < v.data.length; k++) {

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn.loss;
 
+import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -11,10 +12,6 @@ import org.ejml.data.DMatrixRMaj;
 final class LossChecks {
 
     private LossChecks() {
-    }
-
-    static String shape(Tensor t) {
-        return t.rows() + "x" + t.cols();
     }
 
     static Reduction checkReduction(String loss, Reduction r, boolean batchMeanAllowed) {
@@ -47,7 +44,8 @@ final class LossChecks {
     static Tensor classWeight(String loss, Tensor weight) {
         Tensor w = constant(loss, "weight", weight);
         if (w.rows() != 1) {
-            throw new IllegalArgumentException(loss + ": weight must be a 1xC row (one per class), got " + shape(w));
+            throw new IllegalArgumentException(loss + ": weight must be a 1xC row (one per class), got "
+                    + Shapes.of(w));
         }
         return w.detach();
     }
@@ -61,8 +59,8 @@ final class LossChecks {
 
     static void checkSameShape(String loss, Tensor input, Tensor target) {
         if (input.rows() != target.rows() || input.cols() != target.cols()) {
-            throw new IllegalArgumentException(loss + ": target shape " + shape(target)
-                    + " must equal input shape " + shape(input));
+            throw new IllegalArgumentException(loss + ": target shape " + Shapes.of(target)
+                    + " must equal input shape " + Shapes.of(input));
         }
     }
 
@@ -80,8 +78,8 @@ final class LossChecks {
     /** A 1xC class weight against an NxC input. */
     static void checkClassWeight(String loss, Tensor weight, Tensor input) {
         if (weight != null && (weight.rows() != 1 || weight.cols() != input.cols())) {
-            throw new IllegalArgumentException(loss + ": weight must be 1x" + input.cols() + " (one per class) for an "
-                    + "input of shape " + shape(input) + ", got " + shape(weight));
+            throw new IllegalArgumentException(loss + ": weight must be " + Shapes.of(1, input.cols())
+                    + " (one per class) for an input of shape " + Shapes.of(input) + ", got " + Shapes.of(weight));
         }
     }
 
@@ -90,7 +88,7 @@ final class LossChecks {
         Objects.requireNonNull(target, "target");
         if (target.length != input.rows()) {
             throw new IllegalArgumentException(loss + ": expected " + input.rows() + " targets (one per row of the "
-                    + shape(input) + " input), got " + target.length);
+                    + Shapes.of(input) + " input), got " + target.length);
         }
         int classes = input.cols();
         for (int i = 0; i < target.length; i++) {
@@ -111,13 +109,13 @@ final class LossChecks {
         int c = weight.cols();
         boolean fits = (r == input.rows() || r == 1) && (c == input.cols() || c == 1);
         if (!fits) {
-            throw new IllegalArgumentException(loss + ": " + what + " of shape " + shape(weight)
-                    + " does not broadcast to the input shape " + shape(input) + " (use NxC, 1xC, Nx1 or 1x1)");
+            throw new IllegalArgumentException(loss + ": " + what + " of shape " + Shapes.of(weight)
+                    + " does not broadcast to the input shape " + Shapes.of(input) + " (use NxC, 1xC, Nx1 or 1x1)");
         }
         if (r == 1 && c > 1 && input.rows() == input.cols()) {
-            throw new IllegalArgumentException(loss + ": " + what + " of shape " + shape(weight) + " on a square "
-                    + shape(input) + " input is ambiguous (per class or per example?); expand it to " + shape(input)
-                    + ", or use " + input.rows() + "x1 for per-example weights");
+            throw new IllegalArgumentException(loss + ": " + what + " of shape " + Shapes.of(weight) + " on a square "
+                    + Shapes.of(input) + " input is ambiguous (per class or per example?); expand it to "
+                    + Shapes.of(input) + ", or use " + Shapes.of(input.rows(), 1) + " for per-example weights");
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** The second part's ops reject bad input before computing, naming the op, the shapes and the offending value. */
-class NewOpsErrorsTest {
+/** Ops reject bad arguments before computing, naming the op, the shapes and the offending value. */
+class OpArgumentErrorsTest {
 
     private final Tensor x = Tensor.of(2, 3, 1, 2, 3, 4, 5, 6).requiresGrad(true);
 
@@ -54,6 +54,7 @@ class NewOpsErrorsTest {
     @Test
     void reductionsAndActivationsNameTheBadValue() {
         rejects("var: correction must be >= 0, got -1", () -> x.var(0, -1));
+        rejects("std: correction must be >= 0, got -2", () -> x.std(1, -2));
         rejects("argmax: cannot reduce over dim 1 of size 0 (shape 2x0)", () -> Tensor.zeros(2, 0).argmax(1));
         rejects("min: dim must be 0 (over rows) or 1 (over columns), got -1", () -> x.min(-1));
         rejects("hardtanh: need min <= max, got min 1.0 and max -1.0", () -> x.hardtanh(1, -1));

@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The second part's new ops against PyTorch (core2 golden file): value, first-order gradients (1e-12) and
- * Hessian-vector products (1e-11) of the differentiable ones, values of argmax, argmin and the comparisons.
+ * The ops of the core2 golden file (activations, statistics, indexing, comparisons) against PyTorch: value,
+ * first-order gradients (1e-12) and Hessian-vector products (1e-11) of the differentiable ones, values of argmax,
+ * argmin and the comparisons.
  */
-class GoldenNewOpsTest {
+class GoldenCore2OpsTest {
 
     private static final String[] DIFFERENTIABLE = {"square", "log1p", "expm1", "reciprocal", "rsqrt", "sin", "cos",
         "erf", "gelu", "silu", "leaky_relu", "elu", "hardtanh", "maximum", "minimum", "min", "var", "std", "norm",

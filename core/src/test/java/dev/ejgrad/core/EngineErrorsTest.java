@@ -7,7 +7,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
 /** The messages of the error paths of the engine's extension points and settings. */
-class MoreErrorsTest {
+class EngineErrorsTest {
 
     @Test
     void aThreadCountThatIsNotANumberIsNamed() {
