@@ -162,6 +162,56 @@ class GoldenSequenceTest {
                 : h0 == null ? r.forward(steps, lengths) : r.forward(steps, lengths, h0);
     }
 
+    static Stream<Arguments> encoderLayers() {
+        return cases("transformer_encoder_layer");
+    }
+
+    static Stream<Arguments> encoders() {
+        return cases("transformer_encoder");
+    }
+
+    static TransformerEncoderLayer encoderLayer(JsonNode a, Random rng) {
+        return new TransformerEncoderLayer(a.get("d_model").asInt(), a.get("nhead").asInt(),
+                a.get("dim_feedforward").asInt(), a.get("dropout").asDouble(), rng)
+                .activation(a.get("activation").asText().equals("gelu")
+                        ? TransformerEncoderLayer.Activation.GELU : TransformerEncoderLayer.Activation.RELU)
+                .normFirst(a.get("norm_first").asBoolean())
+                .layerNormEps(a.get("layer_norm_eps").asDouble());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("encoderLayers")
+    void anEncoderLayerMatchesPyTorch(String name, JsonNode c) {
+        TransformerEncoderLayer layer = encoderLayer(c.get("args"), new Random(0));
+        assertEncoder(name, c, layer, "src_mask", layer::forward);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("encoders")
+    void anEncoderMatchesPyTorch(String name, JsonNode c) {
+        JsonNode a = c.get("args");
+        Random rng = new Random(0);
+        TransformerEncoder encoder = new TransformerEncoder(() -> encoderLayer(a.get("encoder_layer"), rng),
+                a.get("num_layers").asInt())
+                .norm(new LayerNorm(a.get("norm").get("normalized_shape").asInt(), a.get("norm").get("eps").asDouble()));
+        assertEncoder(name, c, encoder, "mask", encoder::forward);
+    }
+
+    private static void assertEncoder(String name, JsonNode c, Module m, String maskName,
+            java.util.function.BinaryOperator<Tensor> forward) {
+        Map<String, Tensor> state = stateDict(c);
+        assertEquals(List.copyOf(state.keySet()), List.copyOf(m.namedParameters().keySet()),
+                "PyTorch's parameter names in PyTorch's order");
+        m.loadStateDict(state);
+        JsonNode in = c.get("inputs");
+        Tensor src = tensor(in.get("src")).requiresGrad(true);
+        Tensor out = forward.apply(src, in.has(maskName) ? tensor(in.get(maskName)) : null);
+        assertClose(name + " output", c.get("output"), out);
+        out.backward(tensor(c.get("grad_output")));
+        assertClose(name + " grad src", c.get("grad_inputs").get("src"), src.grad());
+        assertParamGrads(name, c, m);
+    }
+
     static void assertParamGrads(String name, JsonNode c, Module m) {
         JsonNode gp = c.get("grad_params");
         Map<String, Tensor> params = m.namedParameters();
