@@ -119,8 +119,8 @@ public final class GRU extends RNNBase {
     }
 
     @Override
-    Tensor project(Tensor input, Weights w) {
-        return Functional.linear(input, w.ih(), w.bIh());
+    Tensor projectionBias(Weights w) {
+        return w.bIh();
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.GradFn;
+import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import java.util.List;
 import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * A long short-term memory network over whole sequences, as {@code torch.nn.LSTM}: multi-layer, optionally
@@ -124,20 +128,122 @@ public final class LSTM extends RNNBase {
     }
 
     @Override
-    Tensor project(Tensor input, Weights w) {
-        return input.matmulT(w.ih()).add(w.bIh().add(w.bHh()));
+    Tensor projectionBias(Weights w) {
+        return w.bIh().add(w.bHh());
     }
 
     @Override
     State cell(Tensor projected, State previous, Weights w) {
         int hidden = w.hh().cols();
-        Tensor gates = projected.add(previous.h().matmulT(w.hh()));
-        Tensor ifs = gates.narrow(1, 0, 2 * hidden).sigmoid();
+        Tensor hc = step(projected, previous.h().matmulT(w.hh()), previous.c());
+        return new State(hc.narrow(1, 0, hidden), hc.narrow(1, hidden, hidden));
+    }
+
+    /**
+     * The pointwise part of a step as one node: from the two halves of the gates' pre-activations {@code z = gi +
+     * gh} ({@code b x 4H}, gate order i, f, g, o) and the previous cell state {@code c} ({@code b x H}), the new
+     * {@code [h' | c']} ({@code b x 2H}), as ATen's {@code _thnn_fused_lstm_cell}. Its rule, as a formula over
+     * tensors (with {@code dc = g_c + g_h ⊙ o ⊙ (1 − tanh²c')}):
+     *
+     * <pre>
+     * d z = [dc ⊙ g ⊙ i(1 − i),  dc ⊙ c ⊙ f(1 − f),  dc ⊙ i ⊙ (1 − g²),  g_h ⊙ tanh c' ⊙ o(1 − o)]   (for gi and gh)
+     * d c = dc ⊙ f
+     * </pre>
+     *
+     * is {@link #stepBackward}; without {@code createGraph} the same formula runs as one fused pass over the
+     * activations saved by the forward.
+     */
+    static Tensor step(Tensor gi, Tensor gh, Tensor c) {
+        int rows = c.rows();
+        int hidden = c.cols();
+        double[] z1 = Autograd.valuesOf(gi).data;
+        double[] z2 = Autograd.valuesOf(gh).data;
+        double[] cOld = Autograd.valuesOf(c).data;
+        double[] act = new double[rows * 4 * hidden];
+        double[] tc = new double[rows * hidden];
+        DMatrixRMaj out = new DMatrixRMaj(rows, 2 * hidden);
+        for (int r = 0; r < rows; r++) {
+            int a = r * 4 * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double i = sigmoid(z1[a + j] + z2[a + j]);
+                double f = sigmoid(z1[a + hidden + j] + z2[a + hidden + j]);
+                double g = tanh(z1[a + 2 * hidden + j] + z2[a + 2 * hidden + j]);
+                double o = sigmoid(z1[a + 3 * hidden + j] + z2[a + 3 * hidden + j]);
+                double cNew = f * cOld[r * hidden + j] + i * g;
+                double t = tanh(cNew);
+                act[a + j] = i;
+                act[a + hidden + j] = f;
+                act[a + 2 * hidden + j] = g;
+                act[a + 3 * hidden + j] = o;
+                tc[r * hidden + j] = t;
+                out.data[r * 2 * hidden + j] = o * t;
+                out.data[r * 2 * hidden + hidden + j] = cNew;
+            }
+        }
+        // the three rules share one pass: gi's and gh's are the same tensor, c's comes with it
+        Tensor[] last = new Tensor[3];
+        GradFn gates = g -> NoGrad.isGradEnabled() ? stepBackward(g, gi, gh, c)[0] : fused(g, last, act, tc, cOld)[1];
+        GradFn cell = g -> NoGrad.isGradEnabled() ? stepBackward(g, gi, gh, c)[1] : fused(g, last, act, tc, cOld)[2];
+        return Autograd.op("lstm_cell", out, new Tensor[] {gi, gh, c}, new GradFn[] {gates, gates, cell});
+    }
+
+    /** {@code 1/(1 + e^−x)}, finite for every x (Math.exp is the JIT's intrinsic; Math.tanh is not). */
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** {@code tanh x = 2σ(2x) − 1}, to within 2e-16 absolute. */
+    private static double tanh(double x) {
+        return 2 / (1 + Math.exp(-2 * x)) - 1;
+    }
+
+    /** The rule as one pass over the saved activations; {@code memo} keeps the last gradient's results. */
+    private static Tensor[] fused(Tensor g, Tensor[] memo, double[] act, double[] tc, double[] cOld) {
+        if (memo[0] == g) {
+            return memo;
+        }
+        int hidden = tc.length / g.rows();
+        int rows = g.rows();
+        double[] gv = Autograd.valuesOf(g).data;
+        DMatrixRMaj dz = new DMatrixRMaj(rows, 4 * hidden);
+        DMatrixRMaj dcOld = new DMatrixRMaj(rows, hidden);
+        for (int r = 0; r < rows; r++) {
+            int a = r * 4 * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double i = act[a + j];
+                double f = act[a + hidden + j];
+                double gg = act[a + 2 * hidden + j];
+                double o = act[a + 3 * hidden + j];
+                double t = tc[r * hidden + j];
+                double gH = gv[r * 2 * hidden + j];
+                double dc = gv[r * 2 * hidden + hidden + j] + gH * o * (1 - t * t);
+                dz.data[a + j] = dc * gg * (i * (1 - i));
+                dz.data[a + hidden + j] = dc * cOld[r * hidden + j] * (f * (1 - f));
+                dz.data[a + 2 * hidden + j] = dc * i * (1 - gg * gg);
+                dz.data[a + 3 * hidden + j] = gH * t * (o * (1 - o));
+                dcOld.data[r * hidden + j] = dc * f;
+            }
+        }
+        memo[0] = g;
+        memo[1] = Tensor.from(dz);
+        memo[2] = Tensor.from(dcOld);
+        return memo;
+    }
+
+    /** The rule of {@link #step} as a formula over tensors (differentiable again): {@code {d z, d c}}. */
+    static Tensor[] stepBackward(Tensor g, Tensor gi, Tensor gh, Tensor c) {
+        int hidden = c.cols();
+        Tensor z = gi.add(gh);
+        Tensor ifs = z.narrow(1, 0, 2 * hidden).sigmoid();
         Tensor i = ifs.narrow(1, 0, hidden);
         Tensor f = ifs.narrow(1, hidden, hidden);
-        Tensor g = gates.narrow(1, 2 * hidden, hidden).tanh();
-        Tensor o = gates.narrow(1, 3 * hidden, hidden).sigmoid();
-        Tensor c = f.mul(previous.c()).add(i.mul(g));
-        return new State(o.mul(c.tanh()), c);
+        Tensor gg = z.narrow(1, 2 * hidden, hidden).tanh();
+        Tensor o = z.narrow(1, 3 * hidden, hidden).sigmoid();
+        Tensor tc = f.mul(c).add(i.mul(gg)).tanh();
+        Tensor gH = g.narrow(1, 0, hidden);
+        Tensor dc = g.narrow(1, hidden, hidden).add(gH.mul(o).mul(tc.square().neg().add(1)));
+        Tensor dz = Tensor.cat(1, dc.mul(gg).mul(i.mul(i.neg().add(1))), dc.mul(c).mul(f.mul(f.neg().add(1))),
+                dc.mul(i).mul(gg.square().neg().add(1)), gH.mul(tc).mul(o.mul(o.neg().add(1))));
+        return new Tensor[] {dz, dc.mul(f)};
     }
 }

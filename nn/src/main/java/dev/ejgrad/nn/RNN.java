@@ -142,8 +142,8 @@ public final class RNN extends RNNBase {
     }
 
     @Override
-    Tensor project(Tensor input, Weights w) {
-        return input.matmulT(w.ih()).add(w.bIh().add(w.bHh()));
+    Tensor projectionBias(Weights w) {
+        return w.bIh().add(w.bHh());
     }
 
     @Override

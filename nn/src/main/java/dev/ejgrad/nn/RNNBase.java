@@ -1,5 +1,8 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.GradFn;
+import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,20 +10,21 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * What {@link RNN}, {@link GRU} and {@link LSTM} share, as PyTorch's {@code RNNBase}: the parameters of every layer
  * and direction with their names and init, the checks of a batch, packing a padded batch by length, running the
- * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, and how
- * it projects a layer's whole input at once, {@link #project}.
+ * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, and the
+ * bias of its input projection, {@link #projectionBias}.
  *
  * <p>A padded batch is run as PyTorch runs {@code pack_padded_sequence(x, lengths, enforce_sorted=False)}: the
  * sequences are sorted by length (longest first), so the rows still active at step {@code t} are a prefix of
- * {@code batchSizes[t]} rows, and the steps' active rows are stacked into one packed matrix of
- * {@code P = Σ lengths} rows. A layer's input projection is then one matrix product over all P rows; each step
- * runs its recurrent product on its active rows only. The forward direction's final state of a sequence is its state
- * at its own last step; the backward direction starts each sequence at its own last step (from the initial state)
- * and ends at step 0. Rows past a sequence's end are never read.
+ * {@code batchSizes[t]} rows, and each step keeps only those rows. A layer's input projections of all steps are one
+ * matrix product ({@link #project}); each step runs its recurrent product on its active rows only. The forward
+ * direction's final state of a sequence is its state at its own last step; the backward direction starts each
+ * sequence at its own last step (from the initial state) and ends at step 0. Rows past a sequence's end are never
+ * read, so whatever they hold (NaN included) changes no result and no gradient.
  */
 abstract class RNNBase extends Module {
 
@@ -47,26 +51,6 @@ abstract class RNNBase extends Module {
 
     /** A layer's weights in one direction: {@code weight_ih}, {@code weight_hh}, {@code bias_ih}, {@code bias_hh}. */
     record Weights(Tensor ih, Tensor hh, Tensor bIh, Tensor bHh) {
-    }
-
-    /** The shape of a packed batch: how many rows step {@code t} has, and where they start. */
-    record Packing(int[] batchSizes, int[] offsets) {
-
-        static Packing of(int[] batchSizes) {
-            int[] offsets = new int[batchSizes.length];
-            for (int t = 1; t < batchSizes.length; t++) {
-                offsets[t] = offsets[t - 1] + batchSizes[t - 1];
-            }
-            return new Packing(batchSizes, offsets);
-        }
-
-        int steps() {
-            return batchSizes.length;
-        }
-
-        int total() {
-            return offsets[steps() - 1] + batchSizes[steps() - 1];
-        }
     }
 
     private final String name;
@@ -155,13 +139,13 @@ abstract class RNNBase extends Module {
     /**
      * One step of the cell on the active rows.
      *
-     * @param projected this step's rows of {@link #project}, {@code b x gates·hidden}
+     * @param projected this step's input projection with {@link #projectionBias}, {@code b x gates·hidden}
      * @param previous the state of the same {@code b} rows
      */
     abstract State cell(Tensor projected, State previous, Weights w);
 
-    /** The input projection of a layer's whole packed input, {@code P x gates·hidden}: one matrix product. */
-    abstract Tensor project(Tensor input, Weights w);
+    /** The bias added to the input projection: {@code bias_ih}, or {@code bias_ih + bias_hh} where the step allows. */
+    abstract Tensor projectionBias(Weights w);
 
     // ---------------------------------------------------------------- the public forms, for the members
 
@@ -172,11 +156,16 @@ abstract class RNNBase extends Module {
             throw new IllegalArgumentException(name + ": the input " + x.rows() + "x" + x.cols() + " must be T x "
                     + "inputSize = T x " + inputSize + " with T >= 1 (one sequence, a row per step)");
         }
-        int[] ones = new int[x.rows()];
+        int t = x.rows();
+        List<Tensor> rows = new ArrayList<>(t);
+        for (int s = 0; s < t; s++) {
+            rows.add(t == 1 ? x : x.narrow(0, s, 1));
+        }
+        int[] ones = new int[t];
         Arrays.fill(ones, 1);
-        State zero = zeroState(1);
-        List<State> init = Collections.nCopies(numLayers * directions(), zero);
-        return runPacked(x, Packing.of(ones), init, List.of(weights), new ArrayList<>());
+        List<State> init = Collections.nCopies(numLayers * directions(), zeroState(1));
+        List<Tensor> y = runPacked(rows, ones, init, List.of(weights), new ArrayList<>());
+        return t == 1 ? y.get(0) : Tensor.cat(0, y);
     }
 
     /**
@@ -197,16 +186,15 @@ abstract class RNNBase extends Module {
         int[] order = sortedByLength(lengths, n);
         boolean identity = isIdentity(order) && (lengths == null || allEqual(lengths, t));
         int[] batchSizes = new int[t];
+        List<Tensor> packed = new ArrayList<>(t);
         for (int s = 0; s < t; s++) {
             int active = 0;
             for (int i = 0; i < n; i++) {
                 active += lengths == null || lengths[i] > s ? 1 : 0;
             }
             batchSizes[s] = active;
+            packed.add(identity ? steps.get(s) : steps.get(s).indexSelect(0, Arrays.copyOf(order, active)));
         }
-        Packing packing = Packing.of(batchSizes);
-        Tensor all = t == 1 ? steps.get(0) : Tensor.cat(0, steps);
-        Tensor packed = identity ? all : all.indexSelect(0, packIndex(packing, order, n));
         List<State> init = new ArrayList<>(numLayers * directions());
         for (int k = 0; k < numLayers * directions(); k++) {
             Tensor h = h0 == null ? Tensor.zeros(n, hiddenSize) : sorted(h0.get(k), order, identity);
@@ -214,9 +202,12 @@ abstract class RNNBase extends Module {
             init.add(new State(h, c));
         }
         List<State> last = new ArrayList<>();
-        Tensor y = runPacked(packed, packing, init, w, last);
-        List<Tensor> outputs = unpack(y, packing, order, identity, n);
+        List<Tensor> y = runPacked(packed, batchSizes, init, w, last);
         int[] inverse = inverse(order);
+        List<Tensor> outputs = new ArrayList<>(t);
+        for (int s = 0; s < t; s++) {
+            outputs.add(identity ? y.get(s) : unsorted(y.get(s), n, inverse));
+        }
         List<Tensor> hidden = new ArrayList<>(last.size());
         List<Tensor> cells = hasCell ? new ArrayList<>(last.size()) : null;
         for (State s : last) {
@@ -235,7 +226,6 @@ abstract class RNNBase extends Module {
     private State zeroState(int rows) {
         return new State(Tensor.zeros(rows, hiddenSize), hasCell ? Tensor.zeros(rows, hiddenSize) : null);
     }
-
     // ---------------------------------------------------------------- checks
 
     private void check(List<Tensor> steps, int[] lengths, List<Tensor> h0, List<Tensor> c0) {
@@ -339,86 +329,101 @@ abstract class RNNBase extends Module {
         return inv;
     }
 
-    /** Row {@code offsets[t] + j} of the packed batch is row {@code t·N + order[j]} of the stacked steps. */
-    private static int[] packIndex(Packing packing, int[] order, int n) {
-        int[] index = new int[packing.total()];
-        for (int t = 0; t < packing.steps(); t++) {
-            for (int j = 0; j < packing.batchSizes()[t]; j++) {
-                index[packing.offsets()[t] + j] = t * n + order[j];
-            }
-        }
-        return index;
-    }
-
     private static Tensor sorted(Tensor state, int[] order, boolean identity) {
         return identity ? state : state.indexSelect(0, order);
     }
 
-    /** T tensors {@code N x width} in the batch's order, zero past each sequence's end. */
-    private static List<Tensor> unpack(Tensor y, Packing packing, int[] order, boolean identity, int n) {
-        int t = packing.steps();
-        Tensor padded;
-        if (identity) {
-            padded = y;
-        } else {
-            // row P of the extended matrix is zeros: every position past a sequence's end reads it
-            int zeroRow = packing.total();
-            int[] index = new int[t * n];
-            Arrays.fill(index, zeroRow);
-            for (int s = 0; s < t; s++) {
-                for (int j = 0; j < packing.batchSizes()[s]; j++) {
-                    index[s * n + order[j]] = packing.offsets()[s] + j;
-                }
-            }
-            padded = Tensor.cat(0, y, Tensor.zeros(1, y.cols())).indexSelect(0, index);
-        }
-        if (t == 1) {
-            return List.of(padded);
-        }
-        List<Tensor> out = new ArrayList<>(t);
-        for (int s = 0; s < t; s++) {
-            out.add(padded.narrow(0, s * n, n));
-        }
-        return Collections.unmodifiableList(out);
+    /** A step's {@code b} active rows (sorted order) as {@code N} rows in the batch's order, zeros past each end. */
+    private static Tensor unsorted(Tensor y, int n, int[] inverse) {
+        Tensor all = y.rows() == n ? y : Tensor.cat(0, y, Tensor.zeros(n - y.rows(), y.cols()));
+        return all.indexSelect(0, inverse);
     }
 
     // ---------------------------------------------------------------- the layers
 
     /**
-     * Runs every layer and direction over a packed batch; returns the last layer's output, {@code P x D·hidden}.
+     * Runs every layer and direction over a packed batch, given as its steps ({@code batchSizes[t]} rows each, the
+     * longest sequences first); returns the last layer's output at each step, {@code batchSizes[t] x D·hidden}.
      *
      * @param init the initial state of each layer and direction, in sorted row order
      * @param last receives the final state of each layer and direction, in PyTorch's {@code h_n} order
      */
-    private Tensor runPacked(Tensor x, Packing packing, List<State> init, List<Weights> w, List<State> last) {
+    private List<Tensor> runPacked(List<Tensor> x, int[] batchSizes, List<State> init, List<Weights> w,
+            List<State> last) {
         int directions = directions();
-        Tensor input = x;
+        int steps = batchSizes.length;
+        List<Tensor> input = x;
         for (int layer = 0; layer < numLayers; layer++) {
             if (layer > 0 && dropout > 0 && isTraining()) {
-                input = Functional.dropout(input, dropout, rng);
+                List<Tensor> dropped = new ArrayList<>(steps);
+                for (Tensor xt : input) {
+                    dropped.add(Functional.dropout(xt, dropout, rng));
+                }
+                input = dropped;
             }
-            Tensor[] outputs = new Tensor[directions];
+            State[][] states = new State[directions][];
             for (int dir = 0; dir < directions; dir++) {
                 int k = layer * directions + dir;
-                Tensor projected = project(input, w.get(k));
-                State[] result = dir == 0
-                        ? forwards(projected, packing, init.get(k), w.get(k))
-                        : backwards(projected, packing, init.get(k), w.get(k));
-                outputs[dir] = stack(result, packing.steps());
-                last.add(dir == 0 ? finalStates(result, packing) : result[0]);
+                Weights wk = w.get(k);
+                List<Tensor> projected = project(input, wk.ih(), projectionBias(wk));
+                states[dir] = dir == 0
+                        ? forwards(projected, batchSizes, init.get(k), wk)
+                        : backwards(projected, batchSizes, init.get(k), wk);
+                last.add(dir == 0 ? finalStates(states[dir], batchSizes) : states[dir][0]);
             }
-            input = directions == 1 ? outputs[0] : Tensor.cat(1, outputs[0], outputs[1]);
+            List<Tensor> output = new ArrayList<>(steps);
+            for (int t = 0; t < steps; t++) {
+                output.add(directions == 1 ? states[0][t].h() : Tensor.cat(1, states[0][t].h(), states[1][t].h()));
+            }
+            input = output;
         }
         return input;
     }
 
+    /**
+     * The input projections {@code x_t · weightᵀ + bias} of every step, computed as one matrix product over the
+     * steps stacked; in the graph each step is a node of its own, with the rules of a linear layer, so that a
+     * step's gradient never has to be padded to the whole stack.
+     */
+    static List<Tensor> project(List<Tensor> x, Tensor weight, Tensor bias) {
+        int total = 0;
+        for (Tensor xt : x) {
+            total += xt.rows();
+        }
+        int features = weight.cols();
+        DMatrixRMaj stacked = new DMatrixRMaj(total, features);
+        int at = 0;
+        for (Tensor xt : x) {
+            double[] v = Autograd.valuesOf(xt).data;
+            System.arraycopy(v, 0, stacked.data, at, v.length);
+            at += v.length;
+        }
+        Tensor all;
+        try (NoGrad scope = NoGrad.enter()) {
+            all = Tensor.from(stacked).matmulT(weight).add(bias);
+        }
+        double[] values = Autograd.valuesOf(all).data;
+        int width = weight.rows();
+        List<Tensor> out = new ArrayList<>(x.size());
+        at = 0;
+        for (Tensor xt : x) {
+            DMatrixRMaj step = new DMatrixRMaj(xt.rows(), width);
+            System.arraycopy(values, at, step.data, 0, step.data.length);
+            at += step.data.length;
+            out.add(Autograd.op("input_projection", step, new Tensor[] {xt, weight, bias}, new GradFn[] {
+                g -> g.matmul(weight),
+                g -> g.t().matmul(xt),
+                g -> g.sum(0)}));
+        }
+        return out;
+    }
+
     /** The forward direction: step {@code t} reads the first {@code batchSizes[t]} rows of step {@code t − 1}. */
-    private State[] forwards(Tensor projected, Packing packing, State init, Weights w) {
-        State[] states = new State[packing.steps()];
+    private State[] forwards(List<Tensor> projected, int[] batchSizes, State init, Weights w) {
+        State[] states = new State[batchSizes.length];
         State state = init;
-        for (int t = 0; t < packing.steps(); t++) {
-            int b = packing.batchSizes()[t];
-            state = cell(projected.narrow(0, packing.offsets()[t], b), state.slice(0, b), w);
+        for (int t = 0; t < batchSizes.length; t++) {
+            state = cell(projected.get(t), state.slice(0, batchSizes[t]), w);
             states[t] = state;
         }
         return states;
@@ -428,49 +433,41 @@ abstract class RNNBase extends Module {
      * The backward direction: step {@code t} reads step {@code t + 1}'s rows, and the sequences that end at step
      * {@code t} (rows {@code batchSizes[t + 1] .. batchSizes[t] − 1}) start there from their initial state.
      */
-    private State[] backwards(Tensor projected, Packing packing, State init, Weights w) {
-        int steps = packing.steps();
+    private State[] backwards(List<Tensor> projected, int[] batchSizes, State init, Weights w) {
+        int steps = batchSizes.length;
         State[] states = new State[steps];
         State state = null;
         for (int t = steps - 1; t >= 0; t--) {
-            int b = packing.batchSizes()[t];
+            int b = batchSizes[t];
             State previous = state == null ? init.slice(0, b)
                     : state.rows() < b ? state.append(init.slice(state.rows(), b - state.rows())) : state;
-            state = cell(projected.narrow(0, packing.offsets()[t], b), previous, w);
+            state = cell(projected.get(t), previous, w);
             states[t] = state;
         }
         return states;
     }
 
     /** Each sequence's state at its own last step, in sorted row order. */
-    private static State finalStates(State[] states, Packing packing) {
-        int steps = packing.steps();
+    private static State finalStates(State[] states, int[] batchSizes) {
         List<State> pieces = new ArrayList<>();
         int done = 0;
-        for (int t = steps - 1; t >= 0; t--) {
-            int b = packing.batchSizes()[t];
+        for (int t = batchSizes.length - 1; t >= 0; t--) {
+            int b = batchSizes[t];
             if (b > done) {
                 pieces.add(states[t].slice(done, b - done));
                 done = b;
             }
         }
-        State out = pieces.get(0);
-        for (int i = 1; i < pieces.size(); i++) {
-            out = out.append(pieces.get(i));
+        if (pieces.size() == 1) {
+            return pieces.get(0);
         }
-        return out;
-    }
-
-    /** The hidden states of all steps as one packed matrix. */
-    private static Tensor stack(State[] states, int steps) {
-        if (steps == 1) {
-            return states[0].h();
+        List<Tensor> h = new ArrayList<>();
+        List<Tensor> c = new ArrayList<>();
+        for (State p : pieces) {
+            h.add(p.h());
+            c.add(p.c());
         }
-        List<Tensor> hs = new ArrayList<>(steps);
-        for (State s : states) {
-            hs.add(s.h());
-        }
-        return Tensor.cat(0, hs);
+        return new State(Tensor.cat(0, h), states[0].c() == null ? null : Tensor.cat(0, c));
     }
 
     @Override

@@ -95,6 +95,24 @@ class RecurrentLayerTest {
         GradCheck.assertGradGradPasses(f, all);
     }
 
+    @Test
+    void theLstmStepsFusedRuleAndItsFormulaAgree() {
+        Random rng = new Random(12);
+        Tensor gi = Tensor.randn(3, 8, rng).requiresGrad(true);
+        Tensor gh = Tensor.randn(3, 8, rng).requiresGrad(true);
+        Tensor c = Tensor.randn(3, 2, rng).requiresGrad(true);
+        Tensor g = Tensor.randn(3, 4, rng);
+        List<Tensor> inputs = List.of(gi, gh, c);
+        List<Tensor> fused = dev.ejgrad.core.Autograd.grad(LSTM.step(gi, gh, c), inputs, g, false);
+        List<Tensor> formula = dev.ejgrad.core.Autograd.grad(LSTM.step(gi, gh, c), inputs, g, true);
+        for (int k = 0; k < 3; k++) {
+            assertClose(formula.get(k), fused.get(k), 1e-14);
+        }
+        Tensor[] direct = LSTM.stepBackward(g, gi, gh, c);
+        assertClose(direct[0], fused.get(0), 1e-14);
+        assertClose(direct[1], fused.get(2), 1e-14);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"rnn", "gru", "lstm"})
     void whatRowsHoldPastTheirEndChangesNothing(String kind) {
