@@ -4,6 +4,7 @@ import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.GradFn;
 import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -66,7 +67,8 @@ abstract class RNNBase extends Module {
 
     /**
      * Registers {@code weight_ih_l{k}}, {@code weight_hh_l{k}}, {@code bias_ih_l{k}}, {@code bias_hh_l{k}} (and the
-     * same with {@code _reverse}) in PyTorch's order, each U(−1/√hidden, 1/√hidden) drawn in that order.
+     * same with {@code _reverse}) in PyTorch's order, each U(−1/√hidden, 1/√hidden) drawn in that order; the biases
+     * are saved in PyTorch's 1-D shape {@code [gates·hidden]}.
      */
     RNNBase(String name, int gates, boolean hasCell, int inputSize, int hiddenSize, int numLayers,
             boolean bidirectional, double dropout, Random rng) {
@@ -89,6 +91,7 @@ abstract class RNNBase extends Module {
         int directions = bidirectional ? 2 : 1;
         this.weights = new Weights[numLayers * directions];
         double bound = 1 / Math.sqrt(hiddenSize);
+        TorchShape vector = TorchShape.of(gates * hiddenSize);
         for (int layer = 0; layer < numLayers; layer++) {
             int in = layer == 0 ? inputSize : directions * hiddenSize;
             for (int dir = 0; dir < directions; dir++) {
@@ -96,14 +99,14 @@ abstract class RNNBase extends Module {
                 weights[layer * directions + dir] = new Weights(
                         registerParameter("weight_ih" + suffix, uniform(gates * hiddenSize, in, bound)),
                         registerParameter("weight_hh" + suffix, uniform(gates * hiddenSize, hiddenSize, bound)),
-                        registerParameter("bias_ih" + suffix, uniform(1, gates * hiddenSize, bound)),
-                        registerParameter("bias_hh" + suffix, uniform(1, gates * hiddenSize, bound)));
+                        registerParameter("bias_ih" + suffix, uniform(1, gates * hiddenSize, bound), vector),
+                        registerParameter("bias_hh" + suffix, uniform(1, gates * hiddenSize, bound), vector));
             }
         }
     }
 
     private Tensor uniform(int rows, int cols, double bound) {
-        return Init.uniform(Tensor.zeros(rows, cols).requiresGrad(true), -bound, bound, rng);
+        return Init.uniform(rows, cols, bound, rng);
     }
 
     /** {@return the number of input features} */
