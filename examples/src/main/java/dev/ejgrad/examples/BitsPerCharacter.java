@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
  * <ul>
  *   <li>the counted unigram and bigram models; on their own training data, without smoothing, their cross-entropy
  *       (the average of {@code -log q} over the tokens) is their entropy (a sum over the distribution);</li>
- *   <li>an {@link Embedding} + MLP model on the previous 3 symbols (Bengio et al. 2003) and an embedding + {@link GRUCell}
- *       + {@link Linear} model unrolled over the word, both trained with {@link CrossEntropyLoss};</li>
+ *   <li>an {@link Embedding} + MLP model on the previous 3 symbols (Bengio et al. 2003) and an embedding + {@link GRU}
+ *       + {@link Linear} model over the word (a padded batch of words with their lengths), both trained with
+ *       {@link CrossEntropyLoss};</li>
  *   <li>test cross-entropy in nats, in bits ({@code nats / ln 2}) and as perplexity ({@code e^nats});</li>
  *   <li>the KL reading, on the training data: with {@code p̂} the counted distribution of the next symbol given a
  *       model's context, {@code CE(q) = H(next | context) + KL(p̂‖q)}, and the bits a model saves over the unigram

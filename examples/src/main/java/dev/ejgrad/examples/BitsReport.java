@@ -36,7 +36,7 @@ final class BitsReport {
         sb.append(String.format(Locale.ROOT, "MLP: Embedding(27, %d) of the previous %d symbols, Linear(%d, %d), "
                 + "tanh, Linear(%d, 27); %d Adam steps of %d predictions%n", EMBED, CONTEXT, CONTEXT * EMBED,
                 MLP_HIDDEN, MLP_HIDDEN, r.mlpCurve.length, r.mlpBatch));
-        sb.append(String.format(Locale.ROOT, "GRU: Embedding(27, %d), GRUCell(%d, %d) unrolled over the word, "
+        sb.append(String.format(Locale.ROOT, "GRU: Embedding(27, %d), GRU(%d, %d) over each word (padded batch, lengths), "
                 + "Linear(%d, 27); %d Adam steps of %d words%n%n", GRU_EMBED, GRU_EMBED, GRU_HIDDEN, GRU_HIDDEN,
                 r.gruCurve.length, r.gruBatch));
 

@@ -9,7 +9,7 @@ import dev.ejgrad.data.TensorDataset;
 import dev.ejgrad.examples.BitsPerCharacter.Settings;
 import dev.ejgrad.examples.Words.Tokens;
 import dev.ejgrad.nn.Embedding;
-import dev.ejgrad.nn.GRUCell;
+import dev.ejgrad.nn.GRU;
 import dev.ejgrad.nn.Linear;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.optim.Adam;
@@ -22,7 +22,7 @@ import java.util.function.Function;
 
 /**
  * The networks of the {@code bits-per-character} lesson: an {@link Embedding} + MLP on the previous 3 symbols, and
- * an embedding + {@link GRUCell} + {@link Linear} unrolled over the word; each trains with Adam and a cosine schedule,
+ * an embedding + {@link GRU} + {@link Linear} over each word (a padded batch with the words' lengths); each trains with Adam and a cosine schedule,
  * gives the log-probabilities of every token, and samples words.
  */
 final class CharacterModels {
@@ -180,20 +180,20 @@ final class CharacterModels {
 
     // ---------------------------------------------------------------- the GRU
 
-    /** Embedding(27, 12), GRUCell(12, 48), Linear(48, 27), unrolled over each word from {@code .}. */
+    /** Embedding(27, 12), GRU(12, 48), Linear(48, 27), over each word from {@code .}. */
     static final class Gru {
         final Embedding embedding;
-        final GRUCell cell;
+        final GRU gru;
         final Linear output;
 
         Gru(Random rng) {
             embedding = new Embedding(SYMBOLS, GRU_EMBED, rng);
-            cell = new GRUCell(GRU_EMBED, GRU_HIDDEN, rng);
+            gru = new GRU(GRU_EMBED, GRU_HIDDEN, rng);
             output = new Linear(GRU_HIDDEN, SYMBOLS, true, rng);
         }
 
         List<Tensor> parameters() {
-            return concat(concat(embedding.parameters(), cell.parameters()), output.parameters());
+            return concat(concat(embedding.parameters(), gru.parameters()), output.parameters());
         }
 
         int parameterCount() {
@@ -201,23 +201,32 @@ final class CharacterModels {
         }
 
         /**
-         * Logits for a batch of words, step-major: row {@code t·B + i} predicts symbol t of word i. The inputs are
-         * {@code B x T} symbols ({@code .} first, then the letters, padded with {@code .}).
+         * Logits for a batch of words, step-major: row {@code t·B + i} predicts symbol t of word i (rows past a
+         * word's end are the output layer's bias: the GRU's outputs there are 0, and the loss skips them). The inputs
+         * are {@code B x T} symbols ({@code .} first, then the letters, padded with {@code .}); word i has
+         * {@code lengths[i]} of them.
          */
-        Tensor forward(int[][] inputs) {
+        Tensor forward(int[][] inputs, int[] lengths) {
             int b = inputs.length;
             int steps = inputs[0].length;
-            Tensor h = Tensor.zeros(b, GRU_HIDDEN);
-            List<Tensor> states = new ArrayList<>();
+            List<Tensor> embedded = new ArrayList<>();
             int[] x = new int[b];
             for (int t = 0; t < steps; t++) {
                 for (int i = 0; i < b; i++) {
                     x[i] = inputs[i][t];
                 }
-                h = cell.forward(embedding.forward(x), h);
-                states.add(h);
+                embedded.add(embedding.forward(x));
             }
-            return output.forward(Tensor.cat(0, states));
+            return output.forward(Tensor.cat(0, gru.forward(embedded, lengths).outputs()));
+        }
+
+        /** Each word's steps: {@code .} and its letters. */
+        static int[] lengths(List<int[]> words) {
+            int[] lengths = new int[words.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = words.get(i).length + 1;
+            }
+            return lengths;
         }
 
         /** The padded inputs of some words, and their step-major targets ({@code IGNORE} past each word's end). */
@@ -262,7 +271,7 @@ final class CharacterModels {
                     words.add(train.get(i));
                 }
                 int[] targets = new int[steps(words) * words.size()];
-                return ce.forward(forward(inputs(words, targets)), targets);
+                return ce.forward(forward(inputs(words, targets), lengths(words)), targets);
             });
         }
 
@@ -274,7 +283,7 @@ final class CharacterModels {
                 List<int[]> words = t.words.subList(from, Math.min(t.words.size(), from + 512));
                 int b = words.size();
                 int[] targets = new int[steps(words) * b];
-                double[][] all = rows(forward(inputs(words, targets)));
+                double[][] all = rows(forward(inputs(words, targets), lengths(words)));
                 for (int i = 0; i < b; i++) {
                     for (int s = 0; s <= words.get(i).length; s++) {
                         out[k++] = all[s * b + i];
@@ -289,7 +298,7 @@ final class CharacterModels {
             int c = 0;
             StringBuilder sb = new StringBuilder();
             while (sb.length() < 20) {
-                h = cell.forward(embedding.forward(c), h);
+                h = gru.forward(List.of(embedding.forward(c)), null, List.of(h)).hidden().get(0);
                 c = CharacterModels.sample(rows(output.forward(h))[0], rng);
                 if (c == 0) {
                     break;

@@ -30,8 +30,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ejgrad-examples", mixinStandardHelpOptions = true, version = "ejgrad examples 0.1.0-SNAPSHOT",
         description = "Runnable ejgrad programs: a full MNIST training run, a classifier for any numeric CSV and the "
             + "lessons behind cross-entropy.",
-        subcommands = {MnistCommand.class, TrainCsvCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
-            LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
+        subcommands = {MnistCommand.class, SequenceMnistCommand.class, TrainCsvCommand.class, WhyCrossEntropy.class,
+            FourLosses.class, KlVsCrossEntropy.class, LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
             Likelihoods.class, BitsPerCharacter.class, Calibration.class, ExplainLosses.class, GraphCommand.class,
             QuickStart.class})
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.examples.data.Mnist;
 import dev.ejgrad.nn.Linear;
+import dev.ejgrad.nn.Module;
 import dev.ejgrad.nn.ReLU;
 import dev.ejgrad.nn.SafeTensors;
 import dev.ejgrad.nn.Sequential;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an MLP (784-hidden-10, ReLU) on MNIST with cross-entropy, then saves its weights and a chart. Seeded: the
- * same settings give the same numbers.
+ * Trains an MLP (784-hidden-10, ReLU), or any model of the 784 pixels (the {@code sequence-mnist} LSTM), on MNIST
+ * with cross-entropy, then saves its weights and a chart. Seeded: the same settings give the same numbers.
  */
 final class MnistTraining {
 
@@ -74,6 +75,16 @@ final class MnistTraining {
         Random rng = new Random(s.seed);
         Sequential model = new Sequential(new Linear(data.features(), s.hidden, true, rng), new ReLU(),
                 new Linear(s.hidden, 10, true, rng));
+        return run(data, s, model, String.format(Locale.ROOT, "MLP %d-%d-10", data.features(), s.hidden), "mnist-mlp",
+                "mnist-training", listener);
+    }
+
+    /**
+     * Trains any model of 784 pixels to 10 logits, saves its weights as {@code weightsName.safetensors} and the
+     * chart as {@code chartName.png}, titled with {@code modelName}.
+     */
+    static Result run(Mnist data, Settings s, Module model, String modelName, String weightsName, String chartName,
+            EpochListener listener) throws IOException {
         Optimizer opt = s.optimizer == OptimizerKind.ADAM
                 ? new Adam(model.parameters(), s.learningRate())
                 : new SGD(model.parameters(), s.learningRate()).momentum(s.momentum);
@@ -120,11 +131,11 @@ final class MnistTraining {
             listener.epoch(epoch, s.epochs, sum / n, accuracy, n / seconds);
         }
         Files.createDirectories(s.out);
-        result.weights = s.out.resolve("mnist-mlp.safetensors");
+        result.weights = s.out.resolve(weightsName + ".safetensors");
         SafeTensors.save(model.stateDict(), result.weights);
-        result.chart = s.out.resolve("mnist-training.png");
-        TrainingChart.save(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "MLP %d-%d-10, %s",
-                data.features(), s.hidden, s.optimizer.name().toLowerCase(Locale.ROOT).replace("adam", "Adam")
+        result.chart = s.out.resolve(chartName + ".png");
+        TrainingChart.save(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "%s, %s",
+                modelName, s.optimizer.name().toLowerCase(Locale.ROOT).replace("adam", "Adam")
                         .replace("sgd", "SGD"))), result.chart);
         return result;
     }
@@ -139,7 +150,7 @@ final class MnistTraining {
     }
 
     /** The fraction of test images whose largest logit is at their label. */
-    static double accuracy(Sequential model, Mnist data) {
+    static double accuracy(Module model, Mnist data) {
         int[] labels = data.testLabels();
         int correct = 0;
         try (NoGrad scope = NoGrad.enter()) {

@@ -93,4 +93,26 @@ class MnistTrainingTest {
         train(dir.resolve("b"), second);
         assertEquals(first, second, "the same seed prints the same numbers");
     }
+
+    @Test
+    void theRowByRowLstmLearnsAndSavesItsWeightsUnderPyTorchsNames() throws Exception {
+        MnistTraining.Settings s = new MnistTraining.Settings();
+        s.epochs = 2;
+        s.hidden = 16;
+        s.batchSize = 50;
+        s.lr = 0.01;
+        s.out = dir.resolve("sequence");
+        List<String> lines = new ArrayList<>();
+        MnistTraining.Result r = MnistTraining.run(Mnist.embedded().limit(500, 200), s,
+                new RowLstm(28, 16, new java.util.Random(1)), "LSTM", "sequence-mnist-lstm", "sequence-mnist-training",
+                (epoch, total, loss, acc, speed) -> lines.add(epoch + " " + loss + " " + acc));
+        assertEquals(2, lines.size());
+        assertTrue(r.losses.get(1) < r.losses.get(0), "the loss falls: " + r.losses);
+        assertTrue(r.accuracies.get(1) > 0.3, "well above chance (0.1): " + r.accuracies);
+        Map<String, Tensor> saved = SafeTensors.load(r.weights);
+        assertEquals(List.of("lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0",
+                "head.weight", "head.bias"), new ArrayList<>(saved.keySet()));
+        assertEquals(64, saved.get("lstm.weight_ih_l0").rows());
+        assertTrue(r.chart.toFile().isFile());
+    }
 }

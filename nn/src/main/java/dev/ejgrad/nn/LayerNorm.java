@@ -18,7 +18,7 @@ import java.util.Objects;
 public final class LayerNorm extends Module {
 
     private final int features;
-    private final double eps;
+    private double eps;
     private final Tensor weight;
     private final Tensor bias;
 
@@ -43,9 +43,7 @@ public final class LayerNorm extends Module {
         if (features <= 0) {
             throw new IllegalArgumentException("LayerNorm: features must be positive, got " + features);
         }
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("LayerNorm: eps must be finite and at least 0, got " + eps);
-        }
+        checkEps(eps);
         this.features = features;
         this.eps = eps;
         this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true),
@@ -71,6 +69,18 @@ public final class LayerNorm extends Module {
     /** {@return the value added to the variance} */
     public double eps() {
         return eps;
+    }
+
+    /** Sets {@code eps} after construction, for a layer that takes it as an option ({@code layerNormEps}). */
+    void eps(double eps) {
+        checkEps(eps);
+        this.eps = eps;
+    }
+
+    private static void checkEps(double eps) {
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("LayerNorm: eps must be finite and at least 0, got " + eps);
+        }
     }
 
     /**

@@ -58,6 +58,8 @@ class SavedShapesTest {
      *  'GRUCell': torch.nn.GRUCell(3, 2),
      *  'LSTMCell': torch.nn.LSTMCell(3, 2),
      *  'MultiheadAttention': torch.nn.MultiheadAttention(4, 2),
+     *  'LSTM': torch.nn.LSTM(3, 2, bidirectional=True),
+     *  'TransformerEncoderLayer': torch.nn.TransformerEncoderLayer(4, 2, 6),
      * }
      * for n, m in mods.items():
      *     print(n, [(k, list(v.shape), str(v.dtype).replace('torch.', '')) for k, v in m.state_dict().items()])
@@ -79,6 +81,13 @@ class SavedShapesTest {
      *     ('bias_hh', [8], 'float32')]
      * MultiheadAttention [('in_proj_weight', [12, 4], 'float32'), ('in_proj_bias', [12], 'float32'),
      *     ('out_proj.weight', [4, 4], 'float32'), ('out_proj.bias', [4], 'float32')]
+     * LSTM [('weight_ih_l0', [8, 3]), ('weight_hh_l0', [8, 2]), ('bias_ih_l0', [8]), ('bias_hh_l0', [8]),
+     *     ('weight_ih_l0_reverse', [8, 3]), ('weight_hh_l0_reverse', [8, 2]), ('bias_ih_l0_reverse', [8]),
+     *     ('bias_hh_l0_reverse', [8])]
+     * TransformerEncoderLayer [('self_attn.in_proj_weight', [12, 4]), ('self_attn.in_proj_bias', [12]),
+     *     ('self_attn.out_proj.weight', [4, 4]), ('self_attn.out_proj.bias', [4]), ('linear1.weight', [6, 4]),
+     *     ('linear1.bias', [6]), ('linear2.weight', [4, 6]), ('linear2.bias', [4]), ('norm1.weight', [4]),
+     *     ('norm1.bias', [4]), ('norm2.weight', [4]), ('norm2.bias', [4])]
      * </pre>
      */
     private static List<Family> families(long seed) {
@@ -100,7 +109,18 @@ class SavedShapesTest {
                         "weight_ih F64 [8, 3]; weight_hh F64 [8, 2]; bias_ih F64 [8]; bias_hh F64 [8]"),
                 new Family("MultiheadAttention", () -> trained(new MultiheadAttention(4, 2, new Random(seed)), seed),
                         "in_proj_weight F64 [12, 4]; in_proj_bias F64 [12]; out_proj.weight F64 [4, 4]; "
-                                + "out_proj.bias F64 [4]"));
+                                + "out_proj.bias F64 [4]"),
+                new Family("LSTM", () -> new LSTM(3, 2, 1, true, 0.0, new Random(seed)),
+                        "weight_ih_l0 F64 [8, 3]; weight_hh_l0 F64 [8, 2]; bias_ih_l0 F64 [8]; bias_hh_l0 F64 [8]; "
+                                + "weight_ih_l0_reverse F64 [8, 3]; weight_hh_l0_reverse F64 [8, 2]; "
+                                + "bias_ih_l0_reverse F64 [8]; bias_hh_l0_reverse F64 [8]"),
+                new Family("TransformerEncoderLayer",
+                        () -> trained(new TransformerEncoderLayer(4, 2, 6, 0.0, new Random(seed)), seed),
+                        "self_attn.in_proj_weight F64 [12, 4]; self_attn.in_proj_bias F64 [12]; "
+                                + "self_attn.out_proj.weight F64 [4, 4]; self_attn.out_proj.bias F64 [4]; "
+                                + "linear1.weight F64 [6, 4]; linear1.bias F64 [6]; linear2.weight F64 [4, 6]; "
+                                + "linear2.bias F64 [4]; norm1.weight F64 [4]; norm1.bias F64 [4]; norm2.weight F64 [4]; "
+                                + "norm2.bias F64 [4]"));
     }
 
     /**
