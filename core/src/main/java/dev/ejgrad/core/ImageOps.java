@@ -50,41 +50,23 @@ final class ImageOps {
         /** Checks the sizes and computes the blocks; {@code op} names the caller in the messages. */
         static Window of(String op, ImageShape shape, int kernel, int dilation, int padding, int stride) {
             Objects.requireNonNull(shape, op + ": shape");
-            positive(op, "kernel", kernel);
-            positive(op, "dilation", dilation);
-            positive(op, "stride", stride);
-            if (padding < 0) {
-                throw new IllegalArgumentException(op + ": padding must be at least 0, got " + padding);
-            }
-            int outH = blocks(shape.height(), kernel, dilation, padding, stride);
-            int outW = blocks(shape.width(), kernel, dilation, padding, stride);
-            if (outH < 1 || outW < 1) {
-                throw new IllegalArgumentException(op + ": kernel " + kernel + " (dilation " + dilation + ", span "
-                        + (dilation * (kernel - 1) + 1) + ") does not fit the image " + shape + " padded by " + padding
-                        + " to " + (shape.height() + 2 * padding) + "x" + (shape.width() + 2 * padding)
-                        + ": the output would be " + outH + "x" + outW);
-            }
-            return new Window(shape, kernel, dilation, padding, stride, outH, outW);
+            return checked(op, shape.windowProblem(kernel, stride, padding, dilation), shape, kernel, dilation,
+                    padding, stride);
         }
 
         /** A pooling window: no dilation, and padding at most half the kernel (PyTorch's rule). */
         static Window pooling(String op, ImageShape shape, int kernel, int stride, int padding) {
-            positive(op, "kernel", kernel);
-            if (padding > kernel / 2) {
-                throw new IllegalArgumentException(op + ": padding " + padding + " must be at most half the kernel "
-                        + kernel + " (at most " + kernel / 2 + ")");
-            }
-            return of(op, shape, kernel, 1, padding, stride);
+            Objects.requireNonNull(shape, op + ": shape");
+            return checked(op, shape.poolingProblem(kernel, stride, padding), shape, kernel, 1, padding, stride);
         }
 
-        private static void positive(String op, String what, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(op + ": " + what + " must be at least 1, got " + value);
+        private static Window checked(String op, String problem, ImageShape shape, int kernel, int dilation,
+                int padding, int stride) {
+            if (problem != null) {
+                throw new IllegalArgumentException(op + ": " + problem);
             }
-        }
-
-        private static int blocks(int size, int kernel, int dilation, int padding, int stride) {
-            return Math.floorDiv(size + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1;
+            ImageShape out = shape.convolved(1, kernel, stride, padding, dilation);
+            return new Window(shape, kernel, dilation, padding, stride, out.height(), out.width());
         }
 
         /** {@return L = outH·outW, the blocks of one image} */
@@ -95,11 +77,6 @@ final class ImageOps {
         /** {@return C·k·k, the values of one patch} */
         int patchSize() {
             return shape.channels() * kernel * kernel;
-        }
-
-        /** {@return the output geometry of a pooling (C channels of the blocks)} */
-        ImageShape pooled() {
-            return new ImageShape(shape.channels(), outH, outW);
         }
 
         /** Throws unless {@code x} is {@code N x (C·H·W)}, naming what its row length does not fit. */

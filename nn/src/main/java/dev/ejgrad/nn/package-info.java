@@ -1,7 +1,9 @@
 /**
  * Layers and models: {@link dev.ejgrad.nn.Module} (parameters, buffers, train/eval), {@link dev.ejgrad.nn.Linear},
  * {@link dev.ejgrad.nn.Sequential}, regularisation and normalisation ({@link dev.ejgrad.nn.Dropout},
- * {@link dev.ejgrad.nn.LayerNorm}, {@link dev.ejgrad.nn.BatchNorm1d}), the activations, {@link dev.ejgrad.nn.MultiheadAttention},
+ * {@link dev.ejgrad.nn.LayerNorm}, {@link dev.ejgrad.nn.BatchNorm1d}, {@link dev.ejgrad.nn.BatchNorm2d}), layers on
+ * images as rows ({@link dev.ejgrad.nn.Conv2d}, {@link dev.ejgrad.nn.MaxPool2d}, {@link dev.ejgrad.nn.AvgPool2d}),
+ * the activations, {@link dev.ejgrad.nn.MultiheadAttention},
  * the recurrent cells, {@link dev.ejgrad.nn.Embedding}, {@link dev.ejgrad.nn.Init}
  * (the counterpart of {@code torch.nn.init}), {@link dev.ejgrad.nn.Functional} (the counterpart of
  * {@code torch.nn.functional}), {@link dev.ejgrad.nn.SafeTensors} for weights on disk and
