@@ -145,7 +145,7 @@ final class ImageOps {
                 : new DMatrixRMaj(w.patchSize(), n * blocks);
         double[] src = x.data.data;
         double[] dst = out.data;
-        for (int i = 0; i < n; i++) {
+        Kernels.get().forEach(n, taps.length, i -> {
             for (int r = 0; r < w.patchSize(); r++) {
                 int to = i * imageStride + r * rowStride;
                 int from = r * blocks;
@@ -156,7 +156,7 @@ final class ImageOps {
                     }
                 }
             }
-        }
+        });
         return Autograd.op(layout == Layout.PER_IMAGE ? "unfold" : "im2col", out, x, g -> fold(g, w, layout, n));
     }
 
@@ -170,7 +170,7 @@ final class ImageOps {
         DMatrixRMaj out = new DMatrixRMaj(n, size);
         double[] src = cols.data.data;
         double[] dst = out.data;
-        for (int i = 0; i < n; i++) {
+        Kernels.get().forEach(n, taps.length, i -> {
             for (int r = 0; r < w.patchSize(); r++) {
                 int from = i * imageStride + r * rowStride;
                 int at = r * blocks;
@@ -181,7 +181,7 @@ final class ImageOps {
                     }
                 }
             }
-        }
+        });
         return Autograd.op(layout == Layout.PER_IMAGE ? "fold" : "col2im", out, cols, g -> unfold(g, w, layout));
     }
 
@@ -216,11 +216,11 @@ final class ImageOps {
      */
     static Tensor swapAxes(Tensor x, int a, int b, int c) {
         DMatrixRMaj out = new DMatrixRMaj(b, a * c);
-        for (int i = 0; i < a; i++) {
+        Kernels.get().forEach(a, (long) b * c, i -> {
             for (int j = 0; j < b; j++) {
                 System.arraycopy(x.data.data, (i * b + j) * c, out.data, (j * a + i) * c, c);
             }
-        }
+        });
         return Autograd.op("swapAxes", out, x, g -> swapAxes(g, b, a, c));
     }
 
@@ -240,7 +240,7 @@ final class ImageOps {
         DMatrixRMaj out = new DMatrixRMaj(n, channels * blocks);
         int[][] argmax = new int[n][channels * blocks];
         double[] src = x.data.data;
-        for (int i = 0; i < n; i++) {
+        Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {
                     double max = Double.NEGATIVE_INFINITY;
@@ -263,7 +263,7 @@ final class ImageOps {
                     argmax[i][c * blocks + l] = index;
                 }
             }
-        }
+        });
         return Autograd.op("maxPool2d", out, x, g -> IndexOps.scatterAdd(g, 1, argmax, n, size));
     }
 
@@ -283,7 +283,7 @@ final class ImageOps {
         int size = w.shape().size();
         DMatrixRMaj out = new DMatrixRMaj(n, channels * blocks);
         double[] src = x.data.data;
-        for (int i = 0; i < n; i++) {
+        Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {
                     double sum = 0;
@@ -296,7 +296,7 @@ final class ImageOps {
                     out.data[(i * channels + c) * blocks + l] = sum / kk;
                 }
             }
-        }
+        });
         return Autograd.op("avgPool2d", out, x, g -> avgPool2dBackward(g, w));
     }
 
@@ -310,7 +310,7 @@ final class ImageOps {
         int size = w.shape().size();
         DMatrixRMaj out = new DMatrixRMaj(n, size);
         double[] src = g.data.data;
-        for (int i = 0; i < n; i++) {
+        Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {
                     double share = src[(i * channels + c) * blocks + l] / kk;
@@ -322,7 +322,7 @@ final class ImageOps {
                     }
                 }
             }
-        }
+        });
         return Autograd.op("avgPool2dBackward", out, g, gg -> avgPool2d(gg, w));
     }
 }

@@ -14,7 +14,10 @@ public record ImageShape(int channels, int height, int width) {
     /**
      * Checks the sizes.
      *
-     * @throws IllegalArgumentException if a size is below 1
+     * @param channels C, at least 1
+     * @param height H, at least 1
+     * @param width W, at least 1
+     * @throws IllegalArgumentException if a size is below 1, or C·H·W exceeds {@link Integer#MAX_VALUE}
      */
     public ImageShape {
         if (channels < 1 || height < 1 || width < 1) {
