@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ejgrad.core.ImageShape;
+import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.testing.Golden;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,7 @@ class GoldenImageModulesTest {
         assertEquals(16 + 12 + 8, layers().count());
         assertEquals(3, batchNorm().count());
         assertEquals(2, cnn().count());
+        assertEquals(2, pytorchFiles().count());
     }
 
     static ImageShape shape(JsonNode s) {
@@ -185,6 +188,30 @@ class GoldenImageModulesTest {
         c.get("grad_params").fields().forEachRemaining(e -> firstOrder.put(e.getKey(), e.getValue()));
         assertEquals(List.copyOf(model.namedParameters().keySet()), List.copyOf(firstOrder.keySet()));
         Golden.assertFirstAndSecondOrder(name, withGradInputs(c), inputs, loss);
+    }
+
+    static Stream<Arguments> pytorchFiles() {
+        return Golden.convCases("safetensors_cnn");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pytorchFiles")
+    void aCnnSavedByPyTorchLoadsAndGivesPyTorchsLogits(String name, JsonNode c) throws Exception {
+        Path file = Path.of(GoldenImageModulesTest.class.getResource("/golden/safetensors/" + c.get("file").asText())
+                .toURI());
+        Map<String, Tensor> loaded = SafeTensors.load(file);
+        // PyTorch's 4-D conv weights and 1-D biases, read as d0 x (d1·…·dk) and 1 x n
+        assertEquals(4, c.get("header").get("0.weight").get("shape").size());
+        assertEquals(4, loaded.get("0.weight").rows());
+        assertEquals(9, loaded.get("0.weight").cols());
+        assertEquals(6, loaded.get("3.weight").rows());
+        assertEquals(16, loaded.get("3.weight").cols());
+        Sequential model = model(name, c.get("args").get("layers"));
+        model.loadStateDict(loaded);
+        model.eval();
+        try (NoGrad scope = NoGrad.enter()) {
+            assertClose(name + " logits", c.get("output"), model.forward(tensor(c.get("inputs").get("input"))));
+        }
     }
 
     /** The case with its parameters' gradients beside the input's under {@code grad_inputs}, as the checker reads. */
