@@ -1467,7 +1467,8 @@ public final class Tensor {
      * batch of images {@code N x (C·H·W)} (a row per image, NCHW order), the padding is zeros, and the result is
      * PyTorch's {@code N x (C·k·k) x L} flattened row-major, {@code out[n][((c·k + ki)·k + kj)·L + l]} the pixel
      * that patch {@code l} (row-major over the {@code outH x outW} blocks) reads at {@code (c, ki, kj)}.
-     * Its rule is {@link #fold}, its adjoint.
+     *
+     * <p>Gradient: {@code g.fold(shape, kernel, dilation, padding, stride)}, the adjoint.
      *
      * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·k·k·L)}, {@code L = outH·outW}, each side
      * {@code floor((H + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1}.
@@ -1487,7 +1488,9 @@ public final class Tensor {
 
     /**
      * Patches added back into images, as PyTorch's {@code F.fold} (col2im): the adjoint of {@link #unfold}, so
-     * overlapping values add up and values that fall on the padding are dropped. Its rule is {@link #unfold}.
+     * overlapping values add up and values that fall on the padding are dropped.
+     *
+     * <p>Gradient: {@code g.unfold(output, kernel, dilation, padding, stride)}, the adjoint.
      *
      * <p>Shape: {@code N x (C·k·k·L)} (the layout {@link #unfold} returns) to {@code N x (C·H·W)}.
      *
@@ -1508,6 +1511,9 @@ public final class Tensor {
      * A 2-D convolution (cross-correlation) of this batch of images, as PyTorch's {@code F.conv2d}:
      * {@code out[n, o, l] = Σ_{c, ki, kj} weight[o, (c·k + ki)·k + kj] · patch_l(x_n)[c, ki, kj] + bias[o]}, computed
      * as one matrix product of the weight with the patches of the whole batch, {@code W · unfold(x)}.
+     *
+     * <p>Gradient: {@code fold(Wᵀ · g)} to this (a transposed convolution), {@code g · unfold(x)ᵀ} to the weight
+     * and {@code g} summed over the pixels of each output channel to the bias, each through the product's rules.
      *
      * <p>Shape: this {@code N x (C·H·W)}; weight {@code outC x (C·k·k)} (PyTorch's {@code weight.reshape(outC, -1)},
      * so {@code k} follows from its width and C); bias {@code 1 x outC}; result {@code N x (outC·outH·outW)}, each
@@ -1534,6 +1540,8 @@ public final class Tensor {
      * a value is taken when it is greater than the maximum so far or NaN, so the first of tied maxima and the last
      * NaN get it; a window of −∞ sends it to its first pixel inside the image.
      *
+     * <p>Gradient: each window's {@code g} added at the pixel it took.
+     *
      * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·outH·outW)}.
      *
      * @param shape the geometry of an image
@@ -1550,7 +1558,9 @@ public final class Tensor {
     /**
      * The mean of each {@code kernel x kernel} window of each channel, as PyTorch's {@code F.avg_pool2d} with
      * {@code count_include_pad=True} and {@code ceil_mode=False}: every window's sum (padding zeros included) divided
-     * by {@code kernel²}. Its rule spreads {@code g / kernel²} over each window.
+     * by {@code kernel²}.
+     *
+     * <p>Gradient: each window's {@code g / kernel²} added to every pixel of the window (padding dropped).
      *
      * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·outH·outW)}.
      *
