@@ -3,6 +3,7 @@ package dev.ejgrad.nn;
 import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Shape: input and output {@code N x (C·H·W)}; parameters {@code weight}, {@code bias} and buffers
- * {@code running_mean}, {@code running_var}, all {@code 1 x C}; buffer {@code num_batches_tracked} 1x1. Init and
+ * {@code running_mean}, {@code running_var}, all {@code 1 x C} (saved as PyTorch's 1-D {@code [C]}); buffer
+ * {@code num_batches_tracked} 1x1 (saved as PyTorch's int64 scalar). Init and
  * defaults as {@link BatchNorm1d}'s: weight ones, bias zeros, running mean zeros, running variance ones,
  * {@code eps} 1e-5, {@code momentum} 0.1.
  */
@@ -58,11 +60,12 @@ public final class BatchNorm2d extends ImageLayer {
         this.eps = eps;
         this.momentum = momentum;
         int c = input.channels();
-        this.weight = registerParameter("weight", Tensor.ones(1, c).requiresGrad(true));
-        this.bias = registerParameter("bias", Tensor.zeros(1, c).requiresGrad(true));
-        registerBuffer("running_mean", Tensor.zeros(1, c));
-        registerBuffer("running_var", Tensor.ones(1, c));
-        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1));
+        TorchShape vector = TorchShape.of(c);
+        this.weight = registerParameter("weight", Tensor.ones(1, c).requiresGrad(true), vector);
+        this.bias = registerParameter("bias", Tensor.zeros(1, c).requiresGrad(true), vector);
+        registerBuffer("running_mean", Tensor.zeros(1, c), vector);
+        registerBuffer("running_var", Tensor.ones(1, c), vector);
+        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1), TorchShape.int64Scalar());
     }
 
     /** {@return the weight parameter itself, {@code 1 x C}} */

@@ -2,6 +2,7 @@ package dev.ejgrad.nn;
 
 import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.Tensor;
+import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 import java.util.Random;
 
@@ -13,7 +14,8 @@ import java.util.Random;
  * <p>Shape: input {@code N x (C·H·W)} (one image a row, NCHW order; see {@link ImageShape}), output
  * {@code N x (outC·outH·outW)}, each side {@code floor((H + 2·padding − dilation·(k − 1) − 1) / stride) + 1};
  * weight {@code outC x (C·k·k)} (PyTorch's 4-D {@code [outC, C, k, k]}, {@code reshape(outC, -1)}), bias
- * {@code 1 x outC}.
+ * {@code 1 x outC}; saved in PyTorch's shapes, {@code [outC, C, k, k]} and {@code [outC]}, so that
+ * {@code torch.nn.Conv2d.load_state_dict} takes the file as it is.
  *
  * <p>Init, as PyTorch's: weight Kaiming-uniform with {@code a = √5}, so uniform in {@code ±1/√(C·k·k)}, then bias
  * uniform in {@code ±1/√(C·k·k)}, drawn from the given {@link Random}.
@@ -68,10 +70,11 @@ public final class Conv2d extends ImageLayer {
         this.dilation = dilation;
         int fanIn = input.channels() * kernel * kernel;
         this.weight = registerParameter("weight", Init.kaimingUniform(Tensor.zeros(outChannels, fanIn)
-                .requiresGrad(true), Math.sqrt(5), Init.FanMode.FAN_IN, Init.Nonlinearity.LEAKY_RELU, rng));
+                .requiresGrad(true), Math.sqrt(5), Init.FanMode.FAN_IN, Init.Nonlinearity.LEAKY_RELU, rng),
+                TorchShape.of(outChannels, input.channels(), kernel, kernel));
         double bound = 1 / Math.sqrt(fanIn);
         this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(1, outChannels).requiresGrad(true),
-                -bound, bound, rng)) : null;
+                -bound, bound, rng), TorchShape.of(outChannels)) : null;
     }
 
     /** {@return the weight parameter itself, {@code outC x (C·k·k)}} */
