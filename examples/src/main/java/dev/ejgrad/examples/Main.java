@@ -32,8 +32,8 @@ import picocli.CommandLine.ScopeType;
             + "lessons behind cross-entropy.",
         subcommands = {MnistCommand.class, TrainCsvCommand.class, WhyCrossEntropy.class, FourLosses.class, KlVsCrossEntropy.class,
             LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
-            Likelihoods.class, BitsPerCharacter.class, Calibration.class, ExplainLosses.class, GraphCommand.class,
-            QuickStart.class})
+            Likelihoods.class, BitsPerCharacter.class, Calibration.class, ConvAsMatmul.class, ExplainLosses.class,
+            GraphCommand.class, QuickStart.class})
 public final class Main implements Runnable {
 
     /** The top-level command; its subcommands do the work. */
