@@ -122,7 +122,7 @@ final class ImageOps {
     }
 
     static Tensor fold(Tensor cols, ImageShape shape, int kernel, int dilation, int padding, int stride) {
-        Window w = Window.of("fold", shape, kernel, dilation, padding, stride);
+        Window w = Window.of("fold", Objects.requireNonNull(shape, "fold: output"), kernel, dilation, padding, stride);
         Objects.requireNonNull(cols, "fold: input");
         if (cols.cols() != w.patchSize() * w.blocks()) {
             throw new IllegalArgumentException("fold: input " + Shapes.of(cols) + " has rows of " + cols.cols()
