@@ -26,6 +26,11 @@ MODULES = {
     "GRUCell": lambda: torch.nn.GRUCell(3, 2),
     "LSTMCell": lambda: torch.nn.LSTMCell(3, 2),
     "MultiheadAttention": lambda: torch.nn.MultiheadAttention(4, 2),
+    "Conv2d": lambda: torch.nn.Conv2d(2, 3, 2),
+    "BatchNorm2d": lambda: torch.nn.BatchNorm2d(4),
+    # ejgrad's rows are already flat: the Linear follows the pooling as child 4, with no Flatten
+    "ConvNet": lambda: torch.nn.Sequential(torch.nn.Conv2d(2, 3, 2), torch.nn.BatchNorm2d(3), torch.nn.ReLU(),
+                                           torch.nn.MaxPool2d(2), torch.nn.Linear(12, 5)),
 }
 
 

@@ -74,6 +74,13 @@ public final class GraphExport {
             Map.entry("logSoftmaxBackward", "logSoftmax's backward as an op"),
             Map.entry("softplusBackward", "softplus's backward as an op"),
             Map.entry("softplusDoubleBackward", "the derivative of softplus's backward with respect to x"),
+            // images as rows
+            Map.entry("im2col", "the patches of a batch of images, one column per patch: a convolution's right "
+                    + "factor"),
+            Map.entry("col2im", "patch columns added back into images, the reverse of im2col"),
+            Map.entry("swapAxes", "a convolution's product, channel-major, reordered into a row per image"),
+            Map.entry("avgPool2dBackward", "average pooling's backward as an op: g / kernel² spread over each "
+                    + "window"),
             // the losses' fused ops (ejgrad-nn)
             Map.entry("BCELoss", "each element's binary cross-entropy term, as one op"),
             Map.entry("BCELossBackward", "BCELoss's backward as an op"),

@@ -80,7 +80,7 @@ final class IndexOps {
     }
 
     /** The adjoint of gather: zeros of {@code rows x cols} with each {@code g[i][j]} added at its index. */
-    private static Tensor scatterAdd(Tensor g, int dim, int[][] idx, int rows, int cols) {
+    static Tensor scatterAdd(Tensor g, int dim, int[][] idx, int rows, int cols) {
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
         int gc = g.cols();
         for (int i = 0; i < g.rows(); i++) {

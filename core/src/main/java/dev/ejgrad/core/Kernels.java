@@ -2,6 +2,7 @@ package dev.ejgrad.core;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntConsumer;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -52,4 +53,16 @@ interface Kernels {
 
     /** {@code out = aᵀ}. */
     void transpose(DMatrixRMaj a, DMatrixRMaj out);
+
+    /**
+     * Runs {@code body.accept(i)} for every {@code i} in {@code [0, count)}, here in order on the calling thread;
+     * a multi-threaded implementation may run contiguous ranges of {@code i} on several threads when
+     * {@code count · costEach} (about the values each call touches) is large. Each call must write only outputs of
+     * its own, so that the results never depend on the split.
+     */
+    default void forEach(int count, long costEach, IntConsumer body) {
+        for (int i = 0; i < count; i++) {
+            body.accept(i);
+        }
+    }
 }

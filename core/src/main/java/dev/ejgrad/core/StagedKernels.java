@@ -2,6 +2,7 @@ package dev.ejgrad.core;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntConsumer;
 import org.ejml.data.DMatrixRMaj;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,9 @@ final class StagedKernels implements Kernels {
 
     /** The longest the warm-up tries before it leaves the products on the scalar GEMM for good. */
     private static final long WARM_UP_LIMIT_NANOS = 60_000_000_000L;
+
+    /** Below about this many values touched, a loop stays on the calling thread. */
+    private static final long PARALLEL_WORK = 1L << 16;
 
     private final Workers workers;
     private final JavaKernels java = JavaKernels.INSTANCE;
@@ -147,5 +151,20 @@ final class StagedKernels implements Kernels {
     @Override
     public void transpose(DMatrixRMaj a, DMatrixRMaj out) {
         java.transpose(a, out);
+    }
+
+    /** Contiguous ranges of {@code i} on the kernel threads once the work is worth a hand-off. */
+    @Override
+    public void forEach(int count, long costEach, IntConsumer body) {
+        int threads = count * costEach < PARALLEL_WORK ? 1 : Math.min(workers.threads(), count);
+        if (threads <= 1) {
+            Kernels.super.forEach(count, costEach, body);
+            return;
+        }
+        workers.run(threads, t -> {
+            for (int i = (int) ((long) count * t / threads); i < (long) count * (t + 1) / threads; i++) {
+                body.accept(i);
+            }
+        });
     }
 }

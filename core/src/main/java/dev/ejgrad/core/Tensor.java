@@ -1459,4 +1459,119 @@ public final class Tensor {
     public static Tensor cat(int dim, java.util.List<Tensor> parts) {
         return ShapeOps.cat(dim, parts);
     }
+
+    // ---------------------------------------------------------------- images as rows
+
+    /**
+     * Every {@code kernel x kernel} patch of every image, as PyTorch's {@code F.unfold} (im2col): this tensor is a
+     * batch of images {@code N x (C·H·W)} (a row per image, NCHW order), the padding is zeros, and the result is
+     * PyTorch's {@code N x (C·k·k) x L} flattened row-major, {@code out[n][((c·k + ki)·k + kj)·L + l]} the pixel
+     * that patch {@code l} (row-major over the {@code outH x outW} blocks) reads at {@code (c, ki, kj)}.
+     *
+     * <p>Gradient: {@code g.fold(shape, kernel, dilation, padding, stride)}, the adjoint.
+     *
+     * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·k·k·L)}, {@code L = outH·outW}, each side
+     * {@code floor((H + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1}.
+     *
+     * @param shape the geometry of an image
+     * @param kernel the patch side, at least 1
+     * @param dilation the spacing of a patch's pixels, at least 1
+     * @param padding zeros added on every side, at least 0
+     * @param stride the step between patches, at least 1
+     * @return the patches
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long, a size is out of range or the
+     *     patches do not fit the padded image
+     */
+    public Tensor unfold(ImageShape shape, int kernel, int dilation, int padding, int stride) {
+        return ImageOps.unfold(this, shape, kernel, dilation, padding, stride);
+    }
+
+    /**
+     * Patches added back into images, as PyTorch's {@code F.fold} (col2im): the adjoint of {@link #unfold}, so
+     * overlapping values add up and values that fall on the padding are dropped.
+     *
+     * <p>Gradient: {@code g.unfold(output, kernel, dilation, padding, stride)}, the adjoint.
+     *
+     * <p>Shape: {@code N x (C·k·k·L)} (the layout {@link #unfold} returns) to {@code N x (C·H·W)}.
+     *
+     * @param output the geometry of the images made
+     * @param kernel the patch side, at least 1
+     * @param dilation the spacing of a patch's pixels, at least 1
+     * @param padding the padding the patches were taken with, at least 0
+     * @param stride the step between patches, at least 1
+     * @return the images
+     * @throws IllegalArgumentException if a row is not {@code C·k·k·L} long, a size is out of range or the patches
+     *     do not fit the padded image
+     */
+    public Tensor fold(ImageShape output, int kernel, int dilation, int padding, int stride) {
+        return ImageOps.fold(this, output, kernel, dilation, padding, stride);
+    }
+
+    /**
+     * A 2-D convolution (cross-correlation) of this batch of images, as PyTorch's {@code F.conv2d}:
+     * {@code out[n, o, l] = Σ_{c, ki, kj} weight[o, (c·k + ki)·k + kj] · patch_l(x_n)[c, ki, kj] + bias[o]}, computed
+     * as one matrix product of the weight with the patches of the whole batch, {@code W · unfold(x)}.
+     *
+     * <p>Gradient: {@code fold(Wᵀ · g)} to this (a transposed convolution), {@code g · unfold(x)ᵀ} to the weight
+     * and {@code g} summed over the pixels of each output channel to the bias, each through the product's rules.
+     *
+     * <p>Shape: this {@code N x (C·H·W)}; weight {@code outC x (C·k·k)} (PyTorch's {@code weight.reshape(outC, -1)},
+     * so {@code k} follows from its width and C); bias {@code 1 x outC}; result {@code N x (outC·outH·outW)}, each
+     * side {@code floor((H + 2·padding − dilation·(k − 1) − 1) / stride) + 1}.
+     *
+     * @param shape the geometry of an image
+     * @param weight the kernels, {@code outC x (C·k·k)}
+     * @param bias {@code 1 x outC}, or {@code null}
+     * @param stride the step between patches, at least 1
+     * @param padding zeros added on every side, at least 0
+     * @param dilation the spacing of a kernel's pixels, at least 1
+     * @return the output images
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long, the weight's width is not
+     *     {@code C·k·k}, the bias is not {@code 1 x outC}, a size is out of range or the kernel does not fit the
+     *     padded image
+     */
+    public Tensor conv2d(ImageShape shape, Tensor weight, Tensor bias, int stride, int padding, int dilation) {
+        return ImageOps.conv2d(this, shape, weight, bias, stride, padding, dilation);
+    }
+
+    /**
+     * The largest value of each {@code kernel x kernel} window of each channel, as PyTorch's {@code F.max_pool2d}
+     * (padding is −∞). The gradient goes to the element PyTorch's CPU kernel picks: windows are scanned row by row,
+     * a value is taken when it is greater than the maximum so far or NaN, so the first of tied maxima and the last
+     * NaN get it; a window of −∞ sends it to its first pixel inside the image.
+     *
+     * <p>Gradient: each window's {@code g} added at the pixel it took.
+     *
+     * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·outH·outW)}.
+     *
+     * @param shape the geometry of an image
+     * @param kernel the window side, at least 1
+     * @param stride the step between windows, at least 1
+     * @param padding −∞ added on every side, at most {@code kernel / 2}
+     * @return the pooled images
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long or a size is out of range
+     */
+    public Tensor maxPool2d(ImageShape shape, int kernel, int stride, int padding) {
+        return ImageOps.maxPool2d(this, shape, kernel, stride, padding);
+    }
+
+    /**
+     * The mean of each {@code kernel x kernel} window of each channel, as PyTorch's {@code F.avg_pool2d} with
+     * {@code count_include_pad=True} and {@code ceil_mode=False}: every window's sum (padding zeros included) divided
+     * by {@code kernel²}.
+     *
+     * <p>Gradient: each window's {@code g / kernel²} added to every pixel of the window (padding dropped).
+     *
+     * <p>Shape: {@code N x (C·H·W)} to {@code N x (C·outH·outW)}.
+     *
+     * @param shape the geometry of an image
+     * @param kernel the window side, at least 1
+     * @param stride the step between windows, at least 1
+     * @param padding zeros added on every side, at most {@code kernel / 2}
+     * @return the pooled images
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long or a size is out of range
+     */
+    public Tensor avgPool2d(ImageShape shape, int kernel, int stride, int padding) {
+        return ImageOps.avgPool2d(this, shape, kernel, stride, padding);
+    }
 }

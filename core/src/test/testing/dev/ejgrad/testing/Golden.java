@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Reads the libtorch golden files ({@code golden/torch-golden.json}, the second part's
- * {@code golden/torch-golden-core2.json} and the modules' {@code golden/torch-golden-nn2.json}, copies of
+ * {@code golden/torch-golden-core2.json}, the modules' {@code golden/torch-golden-nn2.json} and the images'
+ * {@code golden/torch-golden-conv.json}, copies of
  * {@code shared/golden}) and compares results with them to
  * 1e-12·max(1, |expected|) (Hessian-vector products 1e-11), non-finite values exactly.
  */
@@ -30,6 +31,7 @@ public final class Golden {
     private static final List<JsonNode> CASES = load("/golden/torch-golden.json");
     private static List<JsonNode> core2;
     private static List<JsonNode> nn2;
+    private static List<JsonNode> conv;
 
     private Golden() {
     }
@@ -75,6 +77,22 @@ public final class Golden {
         return nn2.stream()
                 .filter(c -> wanted.contains(c.get("op").asText()))
                 .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** Every case of the images file ({@code golden/torch-golden-conv.json}) whose op is one of {@code ops}. */
+    public static synchronized Stream<Arguments> convCases(String... ops) {
+        if (conv == null) {
+            conv = load("/golden/torch-golden-conv.json");
+        }
+        Set<String> wanted = Set.of(ops);
+        return conv.stream()
+                .filter(c -> wanted.contains(c.get("op").asText()))
+                .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** How many cases of the images file have one of {@code ops}. */
+    public static long convCount(String... ops) {
+        return convCases(ops).count();
     }
 
     /** How many cases of the modules' file have one of {@code ops}. */

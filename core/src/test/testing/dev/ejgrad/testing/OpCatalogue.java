@@ -1,5 +1,6 @@
 package dev.ejgrad.testing;
 
+import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -202,6 +203,8 @@ public final class OpCatalogue {
 
     private static final Domain Z = Domain.OFF_ZERO;
     private static final Domain P = Domain.POSITIVE;
+    /** The images of the image ops' samples: 2 channels of 3x4 pixels. */
+    private static final ImageShape IMAGES = new ImageShape(2, 3, 4);
 
     /** Every entry, in the order of Tensor's sections. */
     public static final List<Op> OPS = build();
@@ -368,6 +371,27 @@ public final class OpCatalogue {
                 .alongDim((x, d) -> Tensor.cat(d, x, x)));
         ops.add(of("cat dim 1, a list", "cat(int,List)", xs -> Tensor.cat(1, List.of(xs[0], xs[1])))
                 .sample(new Input(2, 3, Z), new Input(2, 1, Z)).order(zero).tag("cat"));
+        // images as rows: two images of 2 channels, 3x4 pixels, a row each
+        ops.add(of("unfold k2 d1 p1 s2", "unfold(ImageShape,int,int,int,int)", xs -> xs[0].unfold(IMAGES, 2, 1, 1, 2))
+                .sample(new Input(2, IMAGES.size(), Z)).order(zero));
+        ops.add(of("unfold k2 d2 p0 s1", "unfold(ImageShape,int,int,int,int)", xs -> xs[0].unfold(IMAGES, 2, 2, 0, 1))
+                .sample(new Input(2, IMAGES.size(), Z)).order(zero));
+        ops.add(of("fold k2 d1 p1 s1", "fold(ImageShape,int,int,int,int)", xs -> xs[0].fold(IMAGES, 2, 1, 1, 1))
+                .sample(new Input(2, 2 * 2 * 2 * 4 * 5, Z)).order(zero));
+        ops.add(of("conv2d k2 with bias", "conv2d(ImageShape,Tensor,Tensor,int,int,int)",
+                xs -> xs[0].conv2d(IMAGES, xs[1], xs[2], 1, 0, 1))
+                .sample(new Input(2, IMAGES.size(), Z), new Input(3, 2 * 2 * 2, Z), new Input(1, 3, Z)));
+        ops.add(of("conv2d k2 s2 p1 d2 without bias", "conv2d(ImageShape,Tensor,Tensor,int,int,int)",
+                xs -> xs[0].conv2d(IMAGES, xs[1], null, 2, 1, 2))
+                .sample(new Input(2, IMAGES.size(), Z), new Input(2, 2 * 2 * 2, Z)));
+        ops.add(of("maxPool2d k2 s1 p1", "maxPool2d(ImageShape,int,int,int)", xs -> xs[0].maxPool2d(IMAGES, 2, 1, 1))
+                .sample(new Input(2, IMAGES.size(), Domain.DISTINCT)).order(zero));
+        ops.add(of("maxPool2d k3 s2 p1", "maxPool2d(ImageShape,int,int,int)", xs -> xs[0].maxPool2d(IMAGES, 3, 2, 1))
+                .sample(new Input(2, IMAGES.size(), Domain.DISTINCT)).order(zero));
+        ops.add(of("avgPool2d k2 s1 p1", "avgPool2d(ImageShape,int,int,int)", xs -> xs[0].avgPool2d(IMAGES, 2, 1, 1))
+                .sample(new Input(2, IMAGES.size(), Z)).order(zero));
+        ops.add(of("avgPool2d k3 s2 p0", "avgPool2d(ImageShape,int,int,int)", xs -> xs[0].avgPool2d(IMAGES, 3, 2, 0))
+                .sample(new Input(2, IMAGES.size(), Z)).order(zero));
         Set<String> names = new LinkedHashSet<>();
         for (Op op : ops) {
             if (!names.add(op.name())) {

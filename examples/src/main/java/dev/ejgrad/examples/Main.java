@@ -31,9 +31,9 @@ import picocli.CommandLine.ScopeType;
         description = "Runnable ejgrad programs: a full MNIST training run, a classifier for any numeric CSV and the "
             + "lessons behind cross-entropy.",
         subcommands = {MnistCommand.class, SequenceMnistCommand.class, TrainCsvCommand.class, WhyCrossEntropy.class,
-            FourLosses.class, KlVsCrossEntropy.class, LogisticRegression.class, Multilabel.class, MseAsLikelihood.class, FisherInformation.class,
-            Likelihoods.class, BitsPerCharacter.class, Calibration.class, ExplainLosses.class, GraphCommand.class,
-            QuickStart.class})
+            FourLosses.class, KlVsCrossEntropy.class, LogisticRegression.class, Multilabel.class, MseAsLikelihood.class,
+            FisherInformation.class, Likelihoods.class, BitsPerCharacter.class, Calibration.class, ConvAsMatmul.class,
+            ExplainLosses.class, GraphCommand.class, QuickStart.class})
 public final class Main implements Runnable {
 
     /** The top-level command; its subcommands do the work. */

@@ -31,8 +31,13 @@ final class MnistCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "mlp|cnn",
+            description = "mlp: 784-hidden-10 with ReLU; cnn: Conv2d(1, 16, 5), ReLU, MaxPool2d(2), Conv2d(16, 32, 5), "
+                    + "ReLU, MaxPool2d(2), Linear(512, 10) (default: ${DEFAULT-VALUE}).")
+    MnistTraining.ModelKind model;
+
+    @Option(names = "--batch-size", description = "Examples per step (default: 128 for mlp, 32 for cnn).")
+    Integer batchSize;
 
     @Option(names = "--hidden", defaultValue = "256", description = "Hidden units (default: ${DEFAULT-VALUE}).")
     int hidden;
@@ -41,7 +46,8 @@ final class MnistCommand implements Callable<Integer> {
             description = "adam or sgd (default: ${DEFAULT-VALUE}).")
     MnistTraining.OptimizerKind optimizer;
 
-    @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.1 for sgd).")
+    @Option(names = "--lr", description = "Learning rate (default: 0.001 for adam, 0.002 for adam with cnn, 0.1 for "
+            + "sgd).")
     Double lr;
 
     @Option(names = "--lr-decay", defaultValue = "0.7",
@@ -63,7 +69,8 @@ final class MnistCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || batchSize < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)
+        int batch = batchSize != null ? batchSize : model == MnistTraining.ModelKind.CNN ? 32 : 128;
+        if (epochs < 1 || batch < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)
                 || (limit != null && limit < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--epochs, --batch-size, --hidden and --limit must be at least 1, and --lr-decay in (0, 1]");
@@ -96,7 +103,8 @@ final class MnistCommand implements Callable<Integer> {
         }
         MnistTraining.Settings s = new MnistTraining.Settings();
         s.epochs = epochs;
-        s.batchSize = batchSize;
+        s.batchSize = batch;
+        s.model = model;
         s.hidden = hidden;
         s.optimizer = optimizer;
         s.lrDecay = lrDecay;
@@ -106,9 +114,12 @@ final class MnistCommand implements Callable<Integer> {
         s.out = out;
         s.progressBar = System.console() != null;
         s.dataSet = download == null && data == null ? "MNIST, shipped subset" : "MNIST";
-        System.out.printf("%s: %,d training and %,d test images%nMLP 784-%d-10, %s lr %s (x%s per epoch), batch %d, "
-                + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), hidden,
-                optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batchSize, seed);
+        String network = model == MnistTraining.ModelKind.CNN
+                ? "CNN Conv2d(1, 16, 5), ReLU, MaxPool2d(2), Conv2d(16, 32, 5), ReLU, MaxPool2d(2), Linear(512, 10)"
+                : "MLP 784-" + hidden + "-10";
+        System.out.printf("%s: %,d training and %,d test images%n%s, %s lr %s (x%s per epoch), batch %d, "
+                + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), network,
+                optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batch, seed);
         MnistTraining.Result r = MnistTraining.run(mnist, s, (epoch, total, loss, accuracy, speed) ->
                 System.out.printf("epoch %d/%d  loss %.4f  test accuracy %.2f%%%n", epoch, total, loss,
                         100 * accuracy));

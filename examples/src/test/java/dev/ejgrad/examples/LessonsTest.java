@@ -198,4 +198,21 @@ class LessonsTest {
         assertEquals("short.txt has 2 words of letters a-z (1 others skipped); at least 20 are needed",
                 e.getMessage());
     }
+
+    @Test
+    void aConvolutionIsALinearLayerOnEveryPatchToTheLastBit(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        ConvAsMatmul.Result r = ConvAsMatmul.compute(1, dir);
+        assertEquals(8 * 16 * 24 * 24, r.valuesCompared());
+        assertEquals(0, r.valuesDifferent(), "largest difference " + r.maxAbsDifference());
+        assertEquals(16 * 25 + 16, r.convParameters());
+        assertEquals(784L * 16 * 24 * 24 + 16 * 24 * 24, r.denseParameters());
+        assertEquals(16, r.filters().rows());
+        assertEquals(25, r.filters().cols());
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(r.picture().toFile());
+        // 4 x 4 filters of 5 x 24 pixels, 12-pixel gaps around each
+        assertEquals(4 * (5 * 24 + 12) + 12, png.getWidth());
+        assertEquals(4 * (5 * 24 + 12) + 12, png.getHeight());
+        assertTrue(r.accuracy() > 0.5, "one epoch learns: " + r.accuracy());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.loss.BCELoss;
@@ -379,5 +380,90 @@ public final class Functional {
     /** The argument itself, or a NullPointerException naming this function's parameter rather than the loss's. */
     private static <T> T named(T value, String parameter) {
         return Objects.requireNonNull(value, parameter);
+    }
+
+    /**
+     * Every patch of every image, as {@code torch.nn.functional.unfold} (im2col); see {@link Tensor#unfold}.
+     *
+     * @param input {@code N x (C·H·W)}, one image a row
+     * @param shape the geometry of an image
+     * @param kernel the patch side, at least 1
+     * @param dilation the spacing of a patch's pixels, at least 1
+     * @param padding zeros added on every side, at least 0
+     * @param stride the step between patches, at least 1
+     * @return {@code N x (C·k·k·L)}, PyTorch's {@code N x (C·k·k) x L} flattened row-major
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long, a size is out of range or the
+     *     patches do not fit the padded image
+     */
+    public static Tensor unfold(Tensor input, ImageShape shape, int kernel, int dilation, int padding, int stride) {
+        return Objects.requireNonNull(input, "input").unfold(shape, kernel, dilation, padding, stride);
+    }
+
+    /**
+     * Patches added back into images, as {@code torch.nn.functional.fold} (col2im), the adjoint of
+     * {@link #unfold}; see {@link Tensor#fold}.
+     *
+     * @param cols {@code N x (C·k·k·L)}, as {@link #unfold} returns
+     * @param output the geometry of the images made
+     * @param kernel the patch side, at least 1
+     * @param dilation the spacing of a patch's pixels, at least 1
+     * @param padding the padding the patches were taken with, at least 0
+     * @param stride the step between patches, at least 1
+     * @return {@code N x (C·H·W)}
+     * @throws IllegalArgumentException if a row is not {@code C·k·k·L} long, a size is out of range or the patches
+     *     do not fit the padded image
+     */
+    public static Tensor fold(Tensor cols, ImageShape output, int kernel, int dilation, int padding, int stride) {
+        return Objects.requireNonNull(cols, "cols").fold(output, kernel, dilation, padding, stride);
+    }
+
+    /**
+     * A 2-D convolution, as {@code torch.nn.functional.conv2d}; see {@link Tensor#conv2d}.
+     *
+     * @param input {@code N x (C·H·W)}, one image a row
+     * @param shape the geometry of an image
+     * @param weight {@code outC x (C·k·k)}, PyTorch's {@code weight.reshape(outC, -1)}
+     * @param bias {@code 1 x outC}, or {@code null}
+     * @param stride the step between patches, at least 1
+     * @param padding zeros added on every side, at least 0
+     * @param dilation the spacing of the kernel's pixels, at least 1
+     * @return {@code N x (outC·outH·outW)}
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long, the weight's width is not
+     *     {@code C·k·k}, the bias is not {@code 1 x outC}, a size is out of range or the kernel does not fit
+     */
+    public static Tensor conv2d(Tensor input, ImageShape shape, Tensor weight, Tensor bias, int stride, int padding,
+            int dilation) {
+        return Objects.requireNonNull(input, "input").conv2d(shape, weight, bias, stride, padding, dilation);
+    }
+
+    /**
+     * Max pooling, as {@code torch.nn.functional.max_pool2d} (padding −∞); see {@link Tensor#maxPool2d}.
+     *
+     * @param input {@code N x (C·H·W)}, one image a row
+     * @param shape the geometry of an image
+     * @param kernel the window side, at least 1
+     * @param stride the step between windows, at least 1
+     * @param padding at least 0 and at most {@code kernel / 2}
+     * @return {@code N x (C·outH·outW)}
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long or a size is out of range
+     */
+    public static Tensor maxPool2d(Tensor input, ImageShape shape, int kernel, int stride, int padding) {
+        return Objects.requireNonNull(input, "input").maxPool2d(shape, kernel, stride, padding);
+    }
+
+    /**
+     * Average pooling, as {@code torch.nn.functional.avg_pool2d} with {@code count_include_pad=True}; see
+     * {@link Tensor#avgPool2d}.
+     *
+     * @param input {@code N x (C·H·W)}, one image a row
+     * @param shape the geometry of an image
+     * @param kernel the window side, at least 1
+     * @param stride the step between windows, at least 1
+     * @param padding at least 0 and at most {@code kernel / 2}
+     * @return {@code N x (C·outH·outW)}
+     * @throws IllegalArgumentException if a row is not {@code shape.size()} long or a size is out of range
+     */
+    public static Tensor avgPool2d(Tensor input, ImageShape shape, int kernel, int stride, int padding) {
+        return Objects.requireNonNull(input, "input").avgPool2d(shape, kernel, stride, padding);
     }
 }

@@ -389,6 +389,10 @@ public abstract class Module {
                     .append(m.toString().replace("\n", "\n  ")).append('\n'));
         }
         sb.append(')');
+        String maps = shapeRepr();
+        if (!maps.isEmpty()) {
+            sb.append("  ").append(maps);
+        }
         if (!parameters.isEmpty()) {
             StringBuilder shapes = new StringBuilder();
             parameters.forEach((name, p) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(name).append(' ')
@@ -409,6 +413,14 @@ public abstract class Module {
             n += p.numel();
         }
         return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    /**
+     * {@return what this module maps, shown by {@link #toString()} after its settings, e.g.
+     * {@code 1x28x28 -> 16x24x24} for a layer on images; empty (nothing shown) by default}
+     */
+    protected String shapeRepr() {
+        return "";
     }
 
     /** {@return this module's own settings for {@link #toString()}, e.g. {@code in_features=3, out_features=2}} */

@@ -1,7 +1,9 @@
 /**
  * Layers and models: {@link dev.ejgrad.nn.Module} (parameters, buffers, train/eval), {@link dev.ejgrad.nn.Linear},
  * {@link dev.ejgrad.nn.Sequential}, regularisation and normalisation ({@link dev.ejgrad.nn.Dropout},
- * {@link dev.ejgrad.nn.LayerNorm}, {@link dev.ejgrad.nn.BatchNorm1d}), the activations, {@link dev.ejgrad.nn.MultiheadAttention},
+ * {@link dev.ejgrad.nn.LayerNorm}, {@link dev.ejgrad.nn.BatchNorm1d}, {@link dev.ejgrad.nn.BatchNorm2d}), layers on
+ * images as rows ({@link dev.ejgrad.nn.Conv2d}, {@link dev.ejgrad.nn.MaxPool2d}, {@link dev.ejgrad.nn.AvgPool2d}),
+ * the activations, {@link dev.ejgrad.nn.MultiheadAttention},
  * the recurrent cells, the sequence layers {@link dev.ejgrad.nn.RNN}, {@link dev.ejgrad.nn.GRU} and
  * {@link dev.ejgrad.nn.LSTM} over padded batches (with {@link dev.ejgrad.nn.SequenceOutput}),
  * {@link dev.ejgrad.nn.TransformerEncoderLayer} and {@link dev.ejgrad.nn.TransformerEncoder},

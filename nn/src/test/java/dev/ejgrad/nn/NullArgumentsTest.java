@@ -12,6 +12,7 @@ import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.GradCheck;
 import dev.ejgrad.core.Derivatives;
 import dev.ejgrad.core.GradFn;
+import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.GraphExport;
 import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
@@ -73,7 +74,8 @@ class NullArgumentsTest {
         CosineAnnealingLR.class, LinearLR.class, OneCycleLR.class, ReduceLROnPlateau.class,
         Embedding.class, RNNCell.class, GRUCell.class, LSTMCell.class,
         Dropout.class, LayerNorm.class, BatchNorm1d.class, GELU.class, LeakyReLU.class, ELU.class, SiLU.class,
-        Softplus.class, Hardtanh.class, Init.class,
+        Softplus.class, Hardtanh.class, Init.class, ImageShape.class, Conv2d.class, MaxPool2d.class, AvgPool2d.class,
+        BatchNorm2d.class,
 
         TensorDataset.class, DataLoader.class, Batch.class, Csv.class, Csv.Table.class, Checkpoint.class};
 
@@ -147,6 +149,8 @@ class NullArgumentsTest {
             return new java.io.StringReader("a,y\n1,0\n");
         } else if (type == java.io.InputStream.class) {
             return new java.io.ByteArrayInputStream("a,y\n1,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else if (type == ImageShape.class) {
+            return new ImageShape(1, 2, 2);
         } else if (type == int.class) {
             return 1;
         } else if (type == double.class) {
@@ -180,6 +184,14 @@ class NullArgumentsTest {
             return new Dropout(0.5, new Random(0));
         } else if (c == LayerNorm.class || c == BatchNorm1d.class) {
             return c.getConstructor(int.class).newInstance(2);
+        } else if (c == Conv2d.class) {
+            return new Conv2d(new ImageShape(1, 2, 2), 1, 1, new Random(0));
+        } else if (c == MaxPool2d.class || c == AvgPool2d.class) {
+            return c.getConstructor(ImageShape.class, int.class).newInstance(new ImageShape(1, 2, 2), 1);
+        } else if (c == BatchNorm2d.class) {
+            return new BatchNorm2d(new ImageShape(1, 2, 2));
+        } else if (c == ImageShape.class) {
+            return new ImageShape(1, 2, 2);
         } else if (c == Embedding.class) {
             return new Embedding(3, 2, new Random(0));
         } else if (c == RNNCell.class || c == GRUCell.class || c == LSTMCell.class) {
@@ -214,8 +226,8 @@ class NullArgumentsTest {
      * contract).
      */
     private static boolean nullable(Executable e, Parameter p) {
-        return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class)
-                && p.getName().equals("bias")
+        return (e.getDeclaringClass() == Linear.class || e.getDeclaringClass() == Functional.class
+                || e.getDeclaringClass() == Tensor.class) && p.getName().equals("bias")
                 || (e.getDeclaringClass() == Functional.class || e.getDeclaringClass() == MultiheadAttention.class)
                 && p.getName().equals("attnMask")
                 || e.getDeclaringClass() == Autograd.class && p.getName().equals("gradOutput")

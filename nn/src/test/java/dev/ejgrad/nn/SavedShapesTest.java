@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ejgrad.core.NoGrad;
+import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.core.TorchShape;
 import dev.ejgrad.optim.SGD;
@@ -60,6 +61,10 @@ class SavedShapesTest {
      *  'MultiheadAttention': torch.nn.MultiheadAttention(4, 2),
      *  'LSTM': torch.nn.LSTM(3, 2, bidirectional=True),
      *  'TransformerEncoderLayer': torch.nn.TransformerEncoderLayer(4, 2, 6),
+     *  'Conv2d': torch.nn.Conv2d(2, 3, 2),
+     *  'BatchNorm2d': torch.nn.BatchNorm2d(4),
+     *  'ConvNet': torch.nn.Sequential(torch.nn.Conv2d(2, 3, 2), torch.nn.BatchNorm2d(3), torch.nn.ReLU(),
+     *      torch.nn.MaxPool2d(2), torch.nn.Linear(12, 5)),
      * }
      * for n, m in mods.items():
      *     print(n, [(k, list(v.shape), str(v.dtype).replace('torch.', '')) for k, v in m.state_dict().items()])
@@ -88,7 +93,15 @@ class SavedShapesTest {
      *     ('self_attn.out_proj.weight', [4, 4]), ('self_attn.out_proj.bias', [4]), ('linear1.weight', [6, 4]),
      *     ('linear1.bias', [6]), ('linear2.weight', [4, 6]), ('linear2.bias', [4]), ('norm1.weight', [4]),
      *     ('norm1.bias', [4]), ('norm2.weight', [4]), ('norm2.bias', [4])]
+     * Conv2d [('weight', [3, 2, 2, 2], 'float32'), ('bias', [3], 'float32')]
+     * BatchNorm2d [('weight', [4], 'float32'), ('bias', [4], 'float32'), ('running_mean', [4], 'float32'),
+     *     ('running_var', [4], 'float32'), ('num_batches_tracked', [], 'int64')]
+     * ConvNet [('0.weight', [3, 2, 2, 2], 'float32'), ('0.bias', [3], 'float32'), ('1.weight', [3], 'float32'),
+     *     ('1.bias', [3], 'float32'), ('1.running_mean', [3], 'float32'), ('1.running_var', [3], 'float32'),
+     *     ('1.num_batches_tracked', [], 'int64'), ('4.weight', [5, 12], 'float32'), ('4.bias', [5], 'float32')]
      * </pre>
+     *
+     * <p>(ejgrad's rows are already flat, so the ConvNet's Linear follows the pooling directly, as child 4.)
      */
     private static List<Family> families(long seed) {
         return List.of(
@@ -120,7 +133,25 @@ class SavedShapesTest {
                                 + "self_attn.out_proj.weight F64 [4, 4]; self_attn.out_proj.bias F64 [4]; "
                                 + "linear1.weight F64 [6, 4]; linear1.bias F64 [6]; linear2.weight F64 [4, 6]; "
                                 + "linear2.bias F64 [4]; norm1.weight F64 [4]; norm1.bias F64 [4]; norm2.weight F64 [4]; "
-                                + "norm2.bias F64 [4]"));
+                                + "norm2.bias F64 [4]"),
+                new Family("Conv2d", () -> new Conv2d(new ImageShape(2, 5, 5), 3, 2, new Random(seed)),
+                        "weight F64 [3, 2, 2, 2]; bias F64 [3]"),
+                new Family("BatchNorm2d", () -> trained(new BatchNorm2d(new ImageShape(4, 2, 3)), seed),
+                        "weight F64 [4]; bias F64 [4]; running_mean F64 [4]; running_var F64 [4]; "
+                                + "num_batches_tracked I64 []"),
+                new Family("ConvNet", () -> trained(convNet(seed), seed),
+                        "0.weight F64 [3, 2, 2, 2]; 0.bias F64 [3]; 1.weight F64 [3]; 1.bias F64 [3]; "
+                                + "1.running_mean F64 [3]; 1.running_var F64 [3]; 1.num_batches_tracked I64 []; "
+                                + "4.weight F64 [5, 12]; 4.bias F64 [5]"));
+    }
+
+    /** Conv2d(2, 3, 2), BatchNorm2d(3), ReLU, MaxPool2d(2), Linear(12, 5) on 2x5x5 images. */
+    private static Sequential convNet(long seed) {
+        Random rng = new Random(seed);
+        Conv2d conv = new Conv2d(new ImageShape(2, 5, 5), 3, 2, rng);
+        BatchNorm2d bn = new BatchNorm2d(conv.outputShape());
+        MaxPool2d pool = new MaxPool2d(bn.outputShape(), 2);
+        return new Sequential(conv, bn, new ReLU(), pool, new Linear(pool.outputShape().size(), 5, true, rng));
     }
 
     /**
@@ -132,10 +163,10 @@ class SavedShapesTest {
         for (Tensor p : m.parameters()) {
             Init.uniform(p, -2, 2, rng);
         }
-        if (m instanceof BatchNorm1d) {
-            for (int i = 0; i < 3; i++) {
-                m.forward(Tensor.randn(5, 4, rng));
-            }
+        int width = m instanceof BatchNorm1d ? 4 : m instanceof BatchNorm2d b ? b.inputShape().size()
+                : m instanceof Sequential s && s.get(0) instanceof Conv2d c ? c.inputShape().size() : 0;
+        for (int i = 0; width > 0 && i < 3; i++) {
+            m.forward(Tensor.randn(5, width, rng));
         }
         return m;
     }
