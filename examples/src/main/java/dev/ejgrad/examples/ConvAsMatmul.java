@@ -7,6 +7,7 @@ import dev.ejgrad.examples.data.Mnist;
 import dev.ejgrad.nn.Conv2d;
 import dev.ejgrad.nn.Functional;
 import dev.ejgrad.nn.Linear;
+import dev.ejgrad.nn.Sequential;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -95,7 +96,7 @@ final class ConvAsMatmul implements Callable<Integer> {
         s.out = out.resolve("conv-as-matmul-cnn");
         s.dataSet = "MNIST, shipped subset";
         MnistTraining.Result trained = MnistTraining.run(mnist, s, (e, total, loss, accuracy, speed) -> { });
-        Tensor filters = ((Conv2d) trained.model.get(0)).weight().detach();
+        Tensor filters = ((Conv2d) ((Sequential) trained.model).get(0)).weight().detach();
         Files.createDirectories(out);
         Path picture = out.resolve("conv-filters.png");
         ImageIO.write(draw(filters, 4, 24), "png", picture.toFile());

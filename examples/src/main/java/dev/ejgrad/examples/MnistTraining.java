@@ -70,7 +70,7 @@ final class MnistTraining {
     static final class Result {
         final List<Double> losses = new ArrayList<>();
         final List<Double> accuracies = new ArrayList<>();
-        Sequential model;
+        Module model;
         Path weights;
         Path chart;
     }
