@@ -150,11 +150,18 @@ abstract class RNNBase extends Module {
     /** The bias added to the input projection: {@code bias_ih}, or {@code bias_ih + bias_hh} where the step allows. */
     abstract Tensor projectionBias(Weights w);
 
-    // ---------------------------------------------------------------- the public forms, for the members
+    // ---------------------------------------------------------------- the public forms every member shares
 
-    /** The unbatched form: one sequence, a row per step; PyTorch's 2-D input. */
-    final Tensor runUnbatched(Tensor x) {
-        Objects.requireNonNull(x, "x");
+    /**
+     * One sequence, PyTorch's unbatched input, from the zero state.
+     *
+     * @param input {@code T x inputSize}, a row per step; not modified
+     * @return the last layer's outputs, {@code T x D·hiddenSize}
+     * @throws IllegalArgumentException if the input is not {@code inputSize} wide
+     */
+    @Override
+    public final Tensor forward(Tensor input) {
+        Tensor x = Objects.requireNonNull(input, "x");
         if (x.cols() != inputSize || x.rows() < 1) {
             throw new IllegalArgumentException(name + ": the input " + x.rows() + "x" + x.cols() + " must be T x "
                     + "inputSize = T x " + inputSize + " with T >= 1 (one sequence, a row per step)");
@@ -169,6 +176,33 @@ abstract class RNNBase extends Module {
         List<State> init = Collections.nCopies(numLayers * directions(), zeroState(1));
         List<Tensor> y = runPacked(rows, ones, init, List.of(weights), new ArrayList<>());
         return t == 1 ? y.get(0) : Tensor.cat(0, y);
+    }
+
+    /**
+     * A batch of sequences that all have T steps, from the zero state.
+     *
+     * @param steps T tensors {@code N x inputSize}; not modified
+     * @return the outputs and final states; {@code cells()} holds an LSTM's final cell states and is null for the
+     *     others
+     * @throws IllegalArgumentException if the steps are empty or differ in shape, or a step is not
+     *     {@code inputSize} wide
+     */
+    public final SequenceOutput forward(List<Tensor> steps) {
+        return run(steps, null, null, null);
+    }
+
+    /**
+     * A padded batch, from the zero state.
+     *
+     * @param steps T tensors {@code N x inputSize}; not modified
+     * @param lengths N lengths in {@code 1..T}, in any order, or {@code null} for all T; not modified
+     * @return the outputs (zero past each length) and final states; {@code cells()} holds an LSTM's final cell
+     *     states and is null for the others
+     * @throws IllegalArgumentException if the steps are empty or differ in shape, a step is not {@code inputSize}
+     *     wide, or there are not N lengths or one is outside {@code 1..T}
+     */
+    public final SequenceOutput forward(List<Tensor> steps, int[] lengths) {
+        return run(steps, lengths, null, null);
     }
 
     /**
