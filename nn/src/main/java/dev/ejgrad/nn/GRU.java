@@ -82,6 +82,7 @@ public final class GRU extends RNNBase {
         return run(steps, lengths, h0, null);
     }
 
+    /** Only {@code bias_ih}: {@code b_hn} sits inside {@code r ⊙ (…)}, so it joins the recurrent product. */
     @Override
     Tensor projectionBias(Weights w) {
         return w.bIh();

@@ -92,11 +92,6 @@ public final class LSTM extends RNNBase {
     }
 
     @Override
-    Tensor projectionBias(Weights w) {
-        return w.bIh().add(w.bHh());
-    }
-
-    @Override
     State cell(Tensor projected, State previous, Weights w) {
         int hidden = w.hh().cols();
         Tensor hc = step(projected, previous.h().matmulT(w.hh()), previous.c());

@@ -106,11 +106,6 @@ public final class RNN extends RNNBase {
     }
 
     @Override
-    Tensor projectionBias(Weights w) {
-        return w.bIh().add(w.bHh());
-    }
-
-    @Override
     State cell(Tensor projected, State previous, Weights w) {
         Tensor pre = projected.add(previous.h().matmulT(w.hh()));
         return new State(nonlinearity == Nonlinearity.TANH ? pre.tanh() : pre.relu(), null);

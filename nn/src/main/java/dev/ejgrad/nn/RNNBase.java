@@ -16,8 +16,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * What {@link RNN}, {@link GRU} and {@link LSTM} share, as PyTorch's {@code RNNBase}: the parameters of every layer
  * and direction with their names and init, the checks of a batch, packing a padded batch by length, running the
- * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, and the
- * bias of its input projection, {@link #projectionBias}.
+ * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, its gate
+ * count, and, where its step needs it, the bias of its input projection, {@link #projectionBias}.
  *
  * <p>A padded batch is run as PyTorch runs {@code pack_padded_sequence(x, lengths, enforce_sorted=False)}: the
  * sequences are sorted by length (longest first), so the rows still active at step {@code t} are a prefix of
@@ -147,8 +147,14 @@ abstract class RNNBase extends Module {
      */
     abstract State cell(Tensor projected, State previous, Weights w);
 
-    /** The bias added to the input projection: {@code bias_ih}, or {@code bias_ih + bias_hh} where the step allows. */
-    abstract Tensor projectionBias(Weights w);
+    /**
+     * The bias added to the input projection: {@code bias_ih + bias_hh}, folded in once for every step where the step
+     * adds both biases to the same pre-activation; a member whose step uses {@code bias_hh} otherwise (GRU's
+     * {@code r ⊙ (h · W_hnᵀ + b_hn)}) overrides it.
+     */
+    Tensor projectionBias(Weights w) {
+        return w.bIh().add(w.bHh());
+    }
 
     // ---------------------------------------------------------------- the public forms every member shares
 
