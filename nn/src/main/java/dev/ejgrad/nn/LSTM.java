@@ -71,42 +71,6 @@ public final class LSTM extends RNNBase {
     }
 
     /**
-     * One sequence, PyTorch's unbatched input, from the zero state.
-     *
-     * @param input {@code T x inputSize}, a row per step; not modified
-     * @return the last layer's outputs, {@code T x D·hiddenSize}
-     * @throws IllegalArgumentException if the input is not {@code inputSize} wide
-     */
-    @Override
-    public Tensor forward(Tensor input) {
-        return runUnbatched(input);
-    }
-
-    /**
-     * A batch of sequences that all have T steps, from the zero state.
-     *
-     * @param steps T tensors {@code N x inputSize}; not modified
-     * @return the outputs and the final hidden and cell states
-     * @throws IllegalArgumentException if the steps are empty or differ in shape, or a step is not
-     *     {@code inputSize} wide
-     */
-    public SequenceOutput forward(List<Tensor> steps) {
-        return run(steps, null, null, null);
-    }
-
-    /**
-     * A padded batch, from the zero state.
-     *
-     * @param steps T tensors {@code N x inputSize}; not modified
-     * @param lengths N lengths in {@code 1..T}, in any order, or {@code null} for all T; not modified
-     * @return the outputs (zero past each length) and the final hidden and cell states
-     * @throws IllegalArgumentException as {@link #forward(List, int[], List, List)}
-     */
-    public SequenceOutput forward(List<Tensor> steps, int[] lengths) {
-        return run(steps, lengths, null, null);
-    }
-
-    /**
      * A padded batch from an initial state, PyTorch's {@code (h_0, c_0)}: both or neither.
      *
      * @param steps T tensors {@code N x inputSize}; not modified
@@ -125,11 +89,6 @@ public final class LSTM extends RNNBase {
                     + (h0 == null ? "c0" : "h0"));
         }
         return run(steps, lengths, h0, c0);
-    }
-
-    @Override
-    Tensor projectionBias(Weights w) {
-        return w.bIh().add(w.bHh());
     }
 
     @Override

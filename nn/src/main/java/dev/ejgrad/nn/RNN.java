@@ -91,42 +91,6 @@ public final class RNN extends RNNBase {
     }
 
     /**
-     * One sequence, PyTorch's unbatched input, from the zero state.
-     *
-     * @param input {@code T x inputSize}, a row per step; not modified
-     * @return the last layer's outputs, {@code T x D·hiddenSize}
-     * @throws IllegalArgumentException if the input is not {@code inputSize} wide
-     */
-    @Override
-    public Tensor forward(Tensor input) {
-        return runUnbatched(input);
-    }
-
-    /**
-     * A batch of sequences that all have T steps, from the zero state.
-     *
-     * @param steps T tensors {@code N x inputSize}; not modified
-     * @return the outputs and final states; {@code cells()} is null
-     * @throws IllegalArgumentException if the steps are empty or differ in shape, or a step is not
-     *     {@code inputSize} wide
-     */
-    public SequenceOutput forward(List<Tensor> steps) {
-        return run(steps, null, null, null);
-    }
-
-    /**
-     * A padded batch, from the zero state.
-     *
-     * @param steps T tensors {@code N x inputSize}; not modified
-     * @param lengths N lengths in {@code 1..T}, in any order, or {@code null} for all T; not modified
-     * @return the outputs (zero past each length) and final states; {@code cells()} is null
-     * @throws IllegalArgumentException as {@link #forward(List, int[], List)}
-     */
-    public SequenceOutput forward(List<Tensor> steps, int[] lengths) {
-        return run(steps, lengths, null, null);
-    }
-
-    /**
      * A padded batch from an initial state.
      *
      * @param steps T tensors {@code N x inputSize}; not modified
@@ -139,11 +103,6 @@ public final class RNN extends RNNBase {
      */
     public SequenceOutput forward(List<Tensor> steps, int[] lengths, List<Tensor> h0) {
         return run(steps, lengths, h0, null);
-    }
-
-    @Override
-    Tensor projectionBias(Weights w) {
-        return w.bIh().add(w.bHh());
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * What {@link RNN}, {@link GRU} and {@link LSTM} share, as PyTorch's {@code RNNBase}: the parameters of every layer
  * and direction with their names and init, the checks of a batch, packing a padded batch by length, running the
- * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, and the
- * bias of its input projection, {@link #projectionBias}.
+ * layers and directions, dropout between layers, and unpacking. A member adds only its step, {@link #cell}, its gate
+ * count, and, where its step needs it, the bias of its input projection, {@link #projectionBias}.
  *
  * <p>A padded batch is run as PyTorch runs {@code pack_padded_sequence(x, lengths, enforce_sorted=False)}: the
  * sequences are sorted by length (longest first), so the rows still active at step {@code t} are a prefix of
@@ -147,14 +147,27 @@ abstract class RNNBase extends Module {
      */
     abstract State cell(Tensor projected, State previous, Weights w);
 
-    /** The bias added to the input projection: {@code bias_ih}, or {@code bias_ih + bias_hh} where the step allows. */
-    abstract Tensor projectionBias(Weights w);
+    /**
+     * The bias added to the input projection: {@code bias_ih + bias_hh}, folded in once for every step where the step
+     * adds both biases to the same pre-activation; a member whose step uses {@code bias_hh} otherwise (GRU's
+     * {@code r ⊙ (h · W_hnᵀ + b_hn)}) overrides it.
+     */
+    Tensor projectionBias(Weights w) {
+        return w.bIh().add(w.bHh());
+    }
 
-    // ---------------------------------------------------------------- the public forms, for the members
+    // ---------------------------------------------------------------- the public forms every member shares
 
-    /** The unbatched form: one sequence, a row per step; PyTorch's 2-D input. */
-    final Tensor runUnbatched(Tensor x) {
-        Objects.requireNonNull(x, "x");
+    /**
+     * One sequence, PyTorch's unbatched input, from the zero state.
+     *
+     * @param input {@code T x inputSize}, a row per step; not modified
+     * @return the last layer's outputs, {@code T x D·hiddenSize}
+     * @throws IllegalArgumentException if the input is not {@code inputSize} wide
+     */
+    @Override
+    public final Tensor forward(Tensor input) {
+        Tensor x = Objects.requireNonNull(input, "x");
         if (x.cols() != inputSize || x.rows() < 1) {
             throw new IllegalArgumentException(name + ": the input " + x.rows() + "x" + x.cols() + " must be T x "
                     + "inputSize = T x " + inputSize + " with T >= 1 (one sequence, a row per step)");
@@ -169,6 +182,33 @@ abstract class RNNBase extends Module {
         List<State> init = Collections.nCopies(numLayers * directions(), zeroState(1));
         List<Tensor> y = runPacked(rows, ones, init, List.of(weights), new ArrayList<>());
         return t == 1 ? y.get(0) : Tensor.cat(0, y);
+    }
+
+    /**
+     * A batch of sequences that all have T steps, from the zero state.
+     *
+     * @param steps T tensors {@code N x inputSize}; not modified
+     * @return the outputs and final states; {@code cells()} holds an LSTM's final cell states and is null for the
+     *     others
+     * @throws IllegalArgumentException if the steps are empty or differ in shape, or a step is not
+     *     {@code inputSize} wide
+     */
+    public final SequenceOutput forward(List<Tensor> steps) {
+        return run(steps, null, null, null);
+    }
+
+    /**
+     * A padded batch, from the zero state.
+     *
+     * @param steps T tensors {@code N x inputSize}; not modified
+     * @param lengths N lengths in {@code 1..T}, in any order, or {@code null} for all T; not modified
+     * @return the outputs (zero past each length) and final states; {@code cells()} holds an LSTM's final cell
+     *     states and is null for the others
+     * @throws IllegalArgumentException if the steps are empty or differ in shape, a step is not {@code inputSize}
+     *     wide, or there are not N lengths or one is outside {@code 1..T}
+     */
+    public final SequenceOutput forward(List<Tensor> steps, int[] lengths) {
+        return run(steps, lengths, null, null);
     }
 
     /**
