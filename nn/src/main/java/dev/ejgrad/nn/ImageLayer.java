@@ -31,13 +31,23 @@ abstract class ImageLayer extends Module {
 
     /** Throws unless {@code x} is a batch of input images, {@code N x (C·H·W)}, naming the layer and the numbers. */
     final Tensor checkImages(Tensor x) {
+        return checkImages(getClass().getSimpleName(), input, x);
+    }
+
+    /** Throws unless {@code x} is a batch of images {@code input}, naming {@code layer} and the numbers. */
+    static Tensor checkImages(String layer, ImageShape input, Tensor x) {
         Objects.requireNonNull(x, "input");
         if (x.cols() != input.size()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": input " + x.rows() + "x" + x.cols()
+            throw new IllegalArgumentException(layer + ": input " + x.rows() + "x" + x.cols()
                     + " has rows of " + x.cols() + " values, but the layer takes images " + input + " ("
                     + input.size() + " = C·H·W values a row)");
         }
         return x;
+    }
+
+    /** The {@code input -> output} shapes that {@link #toString()} shows. */
+    static String shapeRepr(ImageShape input, ImageShape output) {
+        return input + " -> " + output;
     }
 
     /** Rethrows a geometry the core ops refuse with the layer's name in front of the op's. */
@@ -51,6 +61,6 @@ abstract class ImageLayer extends Module {
 
     @Override
     protected String shapeRepr() {
-        return input + " -> " + output;
+        return shapeRepr(input, output);
     }
 }
