@@ -5,18 +5,26 @@ import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 
 /**
- * What every layer on images as rows shares: the geometry of its input, told once when it is made, the geometry of
- * its output, the check of a batch's row length, and the {@code input -> output} shapes that {@link #toString()}
- * shows.
+ * What the layers that slide a square window over images as rows (the convolution and the pooling layers) share:
+ * the geometry of their input, told once when the layer is made, the geometry of their output, the window's side,
+ * stride and padding, the check of a batch's row length, and the {@code input -> output} shapes that
+ * {@link #toString()} shows. The check and the shape text serve {@link BatchNorm2d} as well, which has no window.
  */
 abstract class ImageLayer extends Module {
 
     private final ImageShape input;
     private final ImageShape output;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
 
-    ImageLayer(ImageShape input, ImageShape output) {
+    /** A layer whose window ({@code kernel}, {@code stride}, {@code padding}) maps {@code input} to {@code output}. */
+    ImageLayer(ImageShape input, ImageShape output, int kernel, int stride, int padding) {
         this.input = Objects.requireNonNull(input, "input");
         this.output = output;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
     }
 
     /** {@return the geometry of an input image} */
@@ -27,6 +35,21 @@ abstract class ImageLayer extends Module {
     /** {@return the geometry of an output image, as PyTorch's output shape without the batch} */
     public ImageShape outputShape() {
         return output;
+    }
+
+    /** {@return the window's (the kernel's) side} */
+    public int kernel() {
+        return kernel;
+    }
+
+    /** {@return the step between windows} */
+    public int stride() {
+        return stride;
+    }
+
+    /** {@return the padding on every side} */
+    public int padding() {
+        return padding;
     }
 
     /** Throws unless {@code x} is a batch of input images, {@code N x (C·H·W)}, naming the layer and the numbers. */
