@@ -1,9 +1,7 @@
 package dev.ejgrad.nn;
 
-import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
-import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 
 /**
@@ -28,13 +26,7 @@ import java.util.Objects;
  * ones, {@code num_batches_tracked} 0. Defaults {@code eps} 1e-5, {@code momentum} 0.1. (PyTorch's
  * {@code momentum=None}, a cumulative average, is not offered.)
  */
-public final class BatchNorm1d extends Module {
-
-    private final int features;
-    private final double eps;
-    private final double momentum;
-    private final Tensor weight;
-    private final Tensor bias;
+public final class BatchNorm1d extends BatchNorm {
 
     /**
      * A batch norm with PyTorch's defaults, {@code eps = 1e-5} and {@code momentum = 0.1}.
@@ -56,110 +48,51 @@ public final class BatchNorm1d extends Module {
      *     or {@code momentum} is not in {@code [0, 1]}
      */
     public BatchNorm1d(int features, double eps, double momentum) {
-        if (features <= 0) {
-            throw new IllegalArgumentException("BatchNorm1d: features must be positive, got " + features);
-        }
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("BatchNorm1d: eps must be finite and at least 0, got " + eps);
-        }
-        if (!(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("BatchNorm1d: momentum must be in [0, 1], got " + momentum);
-        }
-        this.features = features;
-        this.eps = eps;
-        this.momentum = momentum;
-        TorchShape vector = TorchShape.of(features);
-        this.weight = registerParameter("weight", Tensor.ones(1, features).requiresGrad(true), vector);
-        this.bias = registerParameter("bias", Tensor.zeros(1, features).requiresGrad(true), vector);
-        registerBuffer("running_mean", Tensor.zeros(1, features), vector);
-        registerBuffer("running_var", Tensor.ones(1, features), vector);
-        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1), TorchShape.int64Scalar());
-    }
-
-    /** {@return the weight parameter itself, {@code 1 x features}} */
-    public Tensor weight() {
-        return weight;
-    }
-
-    /** {@return the bias parameter itself, {@code 1 x features}} */
-    public Tensor bias() {
-        return bias;
-    }
-
-    /** {@return the running mean, {@code 1 x features} (a value: later forwards replace it)} */
-    public Tensor runningMean() {
-        return buffer("running_mean");
-    }
-
-    /** {@return the running unbiased variance, {@code 1 x features} (a value: later forwards replace it)} */
-    public Tensor runningVar() {
-        return buffer("running_var");
-    }
-
-    /** {@return how many training forwards have updated the running statistics} */
-    public long numBatchesTracked() {
-        return (long) buffer("num_batches_tracked").item();
+        super(features, eps, momentum);
     }
 
     /** {@return the number of features} */
     public int features() {
-        return features;
+        return channels();
     }
 
-    /** {@return the value added to the variance} */
-    public double eps() {
-        return eps;
-    }
-
-    /** {@return the weight of a new batch in the running statistics} */
-    public double momentum() {
-        return momentum;
-    }
-
-    /**
-     * Normalises each column by the batch's statistics (training, updating the running ones) or by the running
-     * statistics (eval), then scales and shifts it.
-     *
-     * @param input {@code N x features}, {@code N >= 2} in training; not modified
-     * @return {@code N x features}
-     * @throws IllegalArgumentException if the input does not have {@code features} columns, or has fewer than two
-     *     rows in training; nothing is changed then
-     */
     @Override
-    public Tensor forward(Tensor input) {
+    void checkInput(Tensor input) {
         Objects.requireNonNull(input, "input");
-        if (input.cols() != features) {
+        if (input.cols() != features()) {
             throw new IllegalArgumentException("BatchNorm1d: input of shape " + Shapes.of(input)
-                    + " has " + input.cols() + " features, but the layer has " + features);
+                    + " has " + input.cols() + " features, but the layer has " + features());
         }
-        if (!isTraining()) {
-            return normalise(input, runningMean(), runningVar(), weight, bias, eps);
-        }
-        if (input.rows() < 2) {
-            throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, "
-                    + "got input of shape " + Shapes.of(input));
-        }
-        Tensor out = normalise(input, input.mean(0), input.var(0, 0), weight, bias, eps);
-        try (NoGrad scope = NoGrad.enter()) {
-            Tensor x = input.detach();
-            // PyTorch's order: momentum · batch + (1 - momentum) · running
-            setBuffer("running_mean", x.mean(0).mul(momentum).add(runningMean().mul(1 - momentum)));
-            setBuffer("running_var", x.var(0, 1).mul(momentum).add(runningVar().mul(1 - momentum)));
-            setBuffer("num_batches_tracked", buffer("num_batches_tracked").add(1));
-        }
-        return out;
     }
 
-    /**
-     * {@code (x - mean) · rsqrt(var + eps) · weight + bias}, composed of differentiable ops; in training {@code mean}
-     * and {@code var} are the batch's (functions of {@code x}), in eval the running statistics (constants).
-     */
-    static Tensor normalise(Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
-        return x.sub(mean).mul(var.add(eps).rsqrt()).mul(weight).add(bias);
+    /** A feature is a column: the batch is its own view. */
+    @Override
+    Tensor view(Tensor input) {
+        return input;
     }
 
     @Override
-    protected String extraRepr() {
-        return features + ", eps=" + Repr.pyFloat(eps) + ", momentum=" + Repr.pyFloat(momentum);
+    Tensor unview(Tensor normalised, Tensor input) {
+        return normalised;
+    }
+
+    @Override
+    long valuesPerChannel(Tensor input) {
+        return input.rows();
+    }
+
+    @Override
+    String describe(Tensor input) {
+        return "of shape " + Shapes.of(input);
+    }
+
+    @Override
+    Moments moments(Tensor x) {
+        return new Moments(x.mean(0), x.var(0, 0), x.detach().var(0, 1));
+    }
+
+    @Override
+    Tensor normalise(Tensor x, Tensor mean, Tensor var) {
+        return normalise(x, mean, var, weight(), bias(), eps());
     }
 }

@@ -1,9 +1,7 @@
 package dev.ejgrad.nn;
 
 import dev.ejgrad.core.ImageShape;
-import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
-import dev.ejgrad.core.TorchShape;
 import java.util.Objects;
 
 /**
@@ -24,12 +22,9 @@ import java.util.Objects;
  * defaults as {@link BatchNorm1d}'s: weight ones, bias zeros, running mean zeros, running variance ones,
  * {@code eps} 1e-5, {@code momentum} 0.1.
  */
-public final class BatchNorm2d extends ImageLayer {
+public final class BatchNorm2d extends BatchNorm {
 
-    private final double eps;
-    private final double momentum;
-    private final Tensor weight;
-    private final Tensor bias;
+    private final ImageShape input;
 
     /**
      * A batch norm with PyTorch's defaults, {@code eps = 1e-5} and {@code momentum = 0.1}.
@@ -50,114 +45,75 @@ public final class BatchNorm2d extends ImageLayer {
      *     {@code [0, 1]}
      */
     public BatchNorm2d(ImageShape input, double eps, double momentum) {
-        super(input, input);
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("BatchNorm2d: eps must be finite and at least 0, got " + eps);
-        }
-        if (!(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("BatchNorm2d: momentum must be in [0, 1], got " + momentum);
-        }
-        this.eps = eps;
-        this.momentum = momentum;
-        int c = input.channels();
-        TorchShape vector = TorchShape.of(c);
-        this.weight = registerParameter("weight", Tensor.ones(1, c).requiresGrad(true), vector);
-        this.bias = registerParameter("bias", Tensor.zeros(1, c).requiresGrad(true), vector);
-        registerBuffer("running_mean", Tensor.zeros(1, c), vector);
-        registerBuffer("running_var", Tensor.ones(1, c), vector);
-        registerBuffer("num_batches_tracked", Tensor.zeros(1, 1), TorchShape.int64Scalar());
+        super(Objects.requireNonNull(input, "input").channels(), eps, momentum);
+        this.input = input;
     }
 
-    /** {@return the weight parameter itself, {@code 1 x C}} */
-    public Tensor weight() {
-        return weight;
+    /** {@return the geometry of an input image} */
+    public ImageShape inputShape() {
+        return input;
     }
 
-    /** {@return the bias parameter itself, {@code 1 x C}} */
-    public Tensor bias() {
-        return bias;
+    /** {@return the geometry of an output image, the input's} */
+    public ImageShape outputShape() {
+        return input;
     }
 
-    /** {@return the running mean, {@code 1 x C} (a value: later forwards replace it)} */
-    public Tensor runningMean() {
-        return buffer("running_mean");
-    }
-
-    /** {@return the running unbiased variance, {@code 1 x C} (a value: later forwards replace it)} */
-    public Tensor runningVar() {
-        return buffer("running_var");
-    }
-
-    /** {@return how many training forwards have updated the running statistics} */
-    public long numBatchesTracked() {
-        return (long) buffer("num_batches_tracked").item();
-    }
-
-    /** {@return the value added to the variance} */
-    public double eps() {
-        return eps;
-    }
-
-    /** {@return the weight of a new batch in the running statistics} */
-    public double momentum() {
-        return momentum;
-    }
-
-    /**
-     * Normalises each channel by the batch's statistics (training, updating the running ones) or by the running
-     * statistics (eval), then scales and shifts it.
-     *
-     * @param input {@code N x (C·H·W)}; not modified
-     * @return {@code N x (C·H·W)}
-     * @throws IllegalArgumentException if a row is not {@code C·H·W} long, or a channel has one value in training;
-     *     nothing is changed then
-     */
     @Override
-    public Tensor forward(Tensor input) {
-        checkImages(input);
-        int n = input.rows();
-        int c = inputShape().channels();
-        int pixels = inputShape().pixels();
-        // a row per (image, channel): the statistics of a channel are over its rows' values
-        Tensor z = input.reshape(n * c, pixels);
-        if (!isTraining()) {
-            return normalise(z, n, runningMean(), runningVar()).reshape(n, c * pixels);
-        }
-        if ((long) n * pixels < 2) {
-            throw new IllegalArgumentException("BatchNorm2d: expected more than 1 value per channel when training, "
-                    + "got input " + n + "x" + input.cols() + " of images " + inputShape());
-        }
+    void checkInput(Tensor x) {
+        ImageLayer.checkImages("BatchNorm2d", input, x);
+    }
+
+    /** A row per (image, channel): the statistics of a channel are over its rows' values. */
+    @Override
+    Tensor view(Tensor x) {
+        return x.reshape(x.rows() * channels(), input.pixels());
+    }
+
+    @Override
+    Tensor unview(Tensor normalised, Tensor x) {
+        return normalised.reshape(x.rows(), x.cols());
+    }
+
+    @Override
+    long valuesPerChannel(Tensor x) {
+        return (long) x.rows() * input.pixels();
+    }
+
+    @Override
+    String describe(Tensor x) {
+        return x.rows() + "x" + x.cols() + " of images " + input;
+    }
+
+    @Override
+    Moments moments(Tensor z) {
+        int n = z.rows() / channels();
         Tensor mean = perChannel(z.mean(1), n).mean(0);
         Tensor squares = z.sub(column(mean, n)).square();
         Tensor var = perChannel(squares.mean(1), n).mean(0);
-        Tensor out = normalise(z, n, mean, var).reshape(n, c * pixels);
-        try (NoGrad scope = NoGrad.enter()) {
-            Tensor unbiased = perChannel(squares.detach().sum(1), n).sum(0).div((double) n * pixels - 1);
-            // PyTorch's order: momentum · batch + (1 - momentum) · running
-            setBuffer("running_mean", mean.detach().mul(momentum).add(runningMean().mul(1 - momentum)));
-            setBuffer("running_var", unbiased.mul(momentum).add(runningVar().mul(1 - momentum)));
-            setBuffer("num_batches_tracked", buffer("num_batches_tracked").add(1));
-        }
-        return out;
+        Tensor unbiased = perChannel(squares.detach().sum(1), n).sum(0).div((double) n * input.pixels() - 1);
+        return new Moments(mean, var, unbiased);
     }
 
-    /** BatchNorm1d's formula on the rows of {@code z}, each channel's {@code 1 x C} values spread to its rows. */
-    private Tensor normalise(Tensor z, int n, Tensor mean, Tensor var) {
-        return BatchNorm1d.normalise(z, column(mean, n), column(var, n), column(weight, n), column(bias, n), eps);
+    /** BatchNorm's formula on the rows of {@code z}, each channel's {@code 1 x C} values spread to its rows. */
+    @Override
+    Tensor normalise(Tensor z, Tensor mean, Tensor var) {
+        int n = z.rows() / channels();
+        return normalise(z, column(mean, n), column(var, n), column(weight(), n), column(bias(), n), eps());
     }
 
     /** {@code (N·C) x 1} values, a row per (image, channel), as {@code N x C}. */
     private Tensor perChannel(Tensor rows, int n) {
-        return rows.reshape(n, inputShape().channels());
+        return rows.reshape(n, channels());
     }
 
     /** A {@code 1 x C} row as the {@code (N·C) x 1} column of the rows of {@code z}. */
     private Tensor column(Tensor row, int n) {
-        return row.add(Tensor.zeros(n, inputShape().channels())).reshape(-1, 1);
+        return row.add(Tensor.zeros(n, channels())).reshape(-1, 1);
     }
 
     @Override
-    protected String extraRepr() {
-        return inputShape().channels() + ", eps=" + Repr.pyFloat(eps) + ", momentum=" + Repr.pyFloat(momentum);
+    protected String shapeRepr() {
+        return ImageLayer.shapeRepr(input, input);
     }
 }

@@ -26,9 +26,6 @@ import java.util.Random;
  */
 public final class Conv2d extends ImageLayer {
 
-    private final int kernel;
-    private final int stride;
-    private final int padding;
     private final int dilation;
     private final Tensor weight;
     private final Tensor bias;
@@ -62,11 +59,8 @@ public final class Conv2d extends ImageLayer {
     public Conv2d(ImageShape input, int outChannels, int kernel, int stride, int padding, int dilation, boolean bias,
             Random rng) {
         super(input, named("Conv2d", () -> Objects.requireNonNull(input, "input").convolved(outChannels, kernel,
-                stride, padding, dilation)));
+                stride, padding, dilation)), kernel, stride, padding);
         Objects.requireNonNull(rng, "rng");
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
         this.dilation = dilation;
         int fanIn = input.channels() * kernel * kernel;
         this.weight = registerParameter("weight", Init.kaimingUniform(Tensor.zeros(outChannels, fanIn)
@@ -87,21 +81,6 @@ public final class Conv2d extends ImageLayer {
         return bias;
     }
 
-    /** {@return the kernel's side} */
-    public int kernel() {
-        return kernel;
-    }
-
-    /** {@return the step between patches} */
-    public int stride() {
-        return stride;
-    }
-
-    /** {@return the zeros added on every side} */
-    public int padding() {
-        return padding;
-    }
-
     /** {@return the spacing of the kernel's pixels} */
     public int dilation() {
         return dilation;
@@ -116,14 +95,15 @@ public final class Conv2d extends ImageLayer {
      */
     @Override
     public Tensor forward(Tensor input) {
-        return checkImages(input).conv2d(inputShape(), weight, bias, stride, padding, dilation);
+        return checkImages(input).conv2d(inputShape(), weight, bias, stride(), padding(), dilation);
     }
 
     @Override
     protected String extraRepr() {
-        String pair = "(" + kernel + ", " + kernel + ")";
+        String pair = "(" + kernel() + ", " + kernel() + ")";
         return inputShape().channels() + ", " + outputShape().channels() + ", kernel_size=" + pair + ", stride=("
-                + stride + ", " + stride + ")" + (padding != 0 ? ", padding=(" + padding + ", " + padding + ")" : "")
+                + stride() + ", " + stride() + ")"
+                + (padding() != 0 ? ", padding=(" + padding() + ", " + padding() + ")" : "")
                 + (dilation != 1 ? ", dilation=(" + dilation + ", " + dilation + ")" : "")
                 + (bias == null ? ", bias=False" : "");
     }

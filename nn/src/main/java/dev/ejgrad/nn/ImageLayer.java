@@ -5,18 +5,26 @@ import dev.ejgrad.core.Tensor;
 import java.util.Objects;
 
 /**
- * What every layer on images as rows shares: the geometry of its input, told once when it is made, the geometry of
- * its output, the check of a batch's row length, and the {@code input -> output} shapes that {@link #toString()}
- * shows.
+ * What the layers that slide a square window over images as rows (the convolution and the pooling layers) share:
+ * the geometry of their input, told once when the layer is made, the geometry of their output, the window's side,
+ * stride and padding, the check of a batch's row length, and the {@code input -> output} shapes that
+ * {@link #toString()} shows. The check and the shape text serve {@link BatchNorm2d} as well, which has no window.
  */
 abstract class ImageLayer extends Module {
 
     private final ImageShape input;
     private final ImageShape output;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
 
-    ImageLayer(ImageShape input, ImageShape output) {
+    /** A layer whose window ({@code kernel}, {@code stride}, {@code padding}) maps {@code input} to {@code output}. */
+    ImageLayer(ImageShape input, ImageShape output, int kernel, int stride, int padding) {
         this.input = Objects.requireNonNull(input, "input");
         this.output = output;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
     }
 
     /** {@return the geometry of an input image} */
@@ -29,15 +37,40 @@ abstract class ImageLayer extends Module {
         return output;
     }
 
+    /** {@return the window's (the kernel's) side} */
+    public int kernel() {
+        return kernel;
+    }
+
+    /** {@return the step between windows} */
+    public int stride() {
+        return stride;
+    }
+
+    /** {@return the padding on every side} */
+    public int padding() {
+        return padding;
+    }
+
     /** Throws unless {@code x} is a batch of input images, {@code N x (C·H·W)}, naming the layer and the numbers. */
     final Tensor checkImages(Tensor x) {
+        return checkImages(getClass().getSimpleName(), input, x);
+    }
+
+    /** Throws unless {@code x} is a batch of images {@code input}, naming {@code layer} and the numbers. */
+    static Tensor checkImages(String layer, ImageShape input, Tensor x) {
         Objects.requireNonNull(x, "input");
         if (x.cols() != input.size()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": input " + x.rows() + "x" + x.cols()
+            throw new IllegalArgumentException(layer + ": input " + x.rows() + "x" + x.cols()
                     + " has rows of " + x.cols() + " values, but the layer takes images " + input + " ("
                     + input.size() + " = C·H·W values a row)");
         }
         return x;
+    }
+
+    /** The {@code input -> output} shapes that {@link #toString()} shows. */
+    static String shapeRepr(ImageShape input, ImageShape output) {
+        return input + " -> " + output;
     }
 
     /** Rethrows a geometry the core ops refuse with the layer's name in front of the op's. */
@@ -51,6 +84,6 @@ abstract class ImageLayer extends Module {
 
     @Override
     protected String shapeRepr() {
-        return input + " -> " + output;
+        return shapeRepr(input, output);
     }
 }
