@@ -52,7 +52,7 @@ final class ArithmeticOps {
         Objects.requireNonNull(b, name + ": other");
         int[] shape = Broadcast.shape(name, a, b);
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.data, b.data, max
+        Kernels.get().zip(a.values(), b.values(), max
                 ? (x, y) -> x != x ? x : y != y ? y : Math.max(x, y)
                 : (x, y) -> x != x ? x : y != y ? y : Math.min(x, y), out);
         Tensor tie = a.eq(b);
@@ -92,20 +92,20 @@ final class ArithmeticOps {
         Objects.requireNonNull(b, name + ": other");
         int[] shape = Broadcast.shape(name, a, b);
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.data, b.data, f, out);
+        Kernels.get().zip(a.values(), b.values(), f, out);
         return out;
     }
 
     /** {@code -a}: the one definition of negation. */
     static Tensor neg(Tensor a) {
-        return Autograd.op("neg", map(a.data, v -> -v), a, Tensor::neg);
+        return Autograd.op("neg", map(a.values(), v -> -v), a, Tensor::neg);
     }
 
     private static DMatrixRMaj binary(String name, Kernels.Binary op, Tensor a, Tensor b) {
         Objects.requireNonNull(b, name + ": other");
         int[] shape = Broadcast.shape(name, a, b);
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().binary(op, a.data, b.data, out);
+        Kernels.get().binary(op, a.values(), b.values(), out);
         return out;
     }
 

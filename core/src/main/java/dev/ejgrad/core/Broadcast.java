@@ -41,7 +41,7 @@ final class Broadcast {
         }
         int gRows = g.rows();
         int gCols = g.cols();
-        return Autograd.op("sumTo", sumTo(op, g.data, rows, cols), g, gg -> expand(gg, gRows, gCols));
+        return Autograd.op("sumTo", sumTo(op, g.values(), rows, cols), g, gg -> expand(gg, gRows, gCols));
     }
 
     /**
@@ -55,7 +55,7 @@ final class Broadcast {
         int gRows = g.rows();
         int gCols = g.cols();
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-        Kernels.get().binary(Kernels.Binary.ADD, out, g.data, out);
+        Kernels.get().binary(Kernels.Binary.ADD, out, g.values(), out);
         return Autograd.op("expand", out, g, gg -> sumTo("expand", gg, gRows, gCols));
     }
 

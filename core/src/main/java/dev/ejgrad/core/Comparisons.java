@@ -33,7 +33,7 @@ final class Comparisons {
         Objects.requireNonNull(b, op.name + ": other");
         int[] shape = Broadcast.shape(op.name, a, b);
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.data, b.data, op.test, out);
-        return new Tensor(out);
+        Kernels.get().zip(a.values(), b.values(), op.test, out);
+        return Tensor.of(out, DType.promote(a.dtype(), b.dtype()));
     }
 }
