@@ -135,15 +135,14 @@ public final class Autograd {
         Tensor apply(Tensor gradOutput, Tensor result);
     }
 
-    /** Records a one-input op whose rule reads its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor input, ResultRule rule) {
-        return record(name, Tensor.of(value, input.dtype()), new Tensor[] {input},
-                out -> new GradFn[] {g -> rule.apply(g, out)});
+    /** Records a one-input op whose rule reads its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor input, ResultRule rule) {
+        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {g -> rule.apply(g, out)});
     }
 
-    /** Records a two-input op whose rules read its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
-        return record(name, Tensor.of(value, resultType(a, b)), new Tensor[] {a, b},
+    /** Records a two-input op whose rules read its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
+        return record(name, value, new Tensor[] {a, b},
                 out -> new GradFn[] {g -> ruleA.apply(g, out), g -> ruleB.apply(g, out)});
     }
 
