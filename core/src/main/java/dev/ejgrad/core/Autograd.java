@@ -26,6 +26,11 @@ import org.ejml.data.DMatrixRMaj;
  * }
  * }</pre>
  *
+ * <p>Dtypes: {@link #valuesOf} gives a float32 tensor's values widened to float64, and {@code op} gives its result
+ * the dtype of its inputs as {@code torch.result_type} does (float64 if any input is float64, else float32, with
+ * {@code value} rounded to nearest), so a custom op written once in double works on float32 tensors. The engine hands
+ * each input a gradient of that input's dtype.
+ *
  * <p>{@link #grad(Tensor, List)} computes gradients without touching any {@link Tensor#grad()}, as
  * {@code torch.autograd.grad}.
  *
