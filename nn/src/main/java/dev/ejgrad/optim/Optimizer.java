@@ -25,7 +25,8 @@ import java.util.Objects;
  * float32 step is computed in double and rounded once when stored, where PyTorch rounds each intermediate to
  * float32: within float32's rounding of PyTorch's step, and never less exact. A rule must therefore be elementwise
  * (element i of the results depends on element i of the parameter, gradient and buffers and on the options only),
- * as every optimizer here is. A parameter converted by {@code Module.to} after it had state takes its state along
+ * as every optimizer here is. One exception: plain SGD (no momentum, no weight decay) steps a float32 parameter as
+ * PyTorch's one kernel does, {@code fma(g, (float) -lr, p)} in float32. A parameter converted by {@code Module.to} after it had state takes its state along
  * to its new dtype at its next step, as {@code load_state_dict} casts state to the parameter's dtype.
  *
  * <p>A new optimizer is a subclass, e.g.:
@@ -145,9 +146,9 @@ public abstract class Optimizer {
     }
 
     /**
-     * The rule on a float32 parameter without widened slices, for a built-in optimizer whose rule has a direct form
-     * here with the same bits (each element computed in double and rounded once); {@code false} (the default) leaves
-     * the step to {@link #update} on widened slices.
+     * The rule on a float32 parameter in float32 itself, for a built-in optimizer whose step PyTorch computes as one
+     * float32 kernel (plain SGD's {@code add_}); {@code false} (the default) leaves the step to {@link #update} on
+     * widened slices.
      */
     boolean updateInFloats(float[] p, float[] g, int step, Map<String, float[]> state) {
         return false;

@@ -98,15 +98,18 @@ public final class SGD extends Optimizer {
         super.step();
     }
 
-    /** Plain SGD on float32 values, the rule below element by element (no widened copies): the reference step's. */
+    /**
+     * Plain SGD on float32 values as ATen's {@code p.add_(g, alpha=-lr)} computes it: one fused multiply-add in float32,
+     * {@code fma(g, (float) -lr, p)}, without widened copies (the reference training step's optimizer).
+     */
     @Override
     boolean updateInFloats(float[] p, float[] g, int step, Map<String, float[]> state) {
         if (weightDecay != 0 || momentum != 0) {
             return false;
         }
-        double lr = lr();
+        float alpha = (float) -lr();
         for (int i = 0; i < p.length; i++) {
-            p[i] = (float) (p[i] + -lr * g[i]);
+            p[i] = Math.fma(g[i], alpha, p[i]);
         }
         return true;
     }

@@ -33,7 +33,6 @@ class Float32OptimizerTest {
 
     static Stream<Config> optimizers() {
         return Stream.of(
-                new Config("SGD", ps -> new SGD(ps, 0.1)),
                 new Config("SGD momentum dampening weight decay", ps -> new SGD(ps, 0.1).momentum(0.9)
                         .dampening(0.1).weightDecay(0.01)),
                 new Config("SGD Nesterov", ps -> new SGD(ps, 0.1).momentum(0.9).nesterov(true)),
@@ -88,6 +87,28 @@ class Float32OptimizerTest {
             copy(b32, b64);
             o64.loadStateDict(widened);
         }
+    }
+
+    @Test
+    void plainSgdStepsAFloat32ParameterAsAtensAddWithAlpha() {
+        Random rng = new Random(5);
+        Tensor p = Tensor.randn(20, 700, rng, DType.FLOAT32).requiresGrad(true);
+        float[][] before = p.toFloatArray();
+        Tensor g = Tensor.randn(20, 700, rng, DType.FLOAT32).mul(10);
+        p.setGrad(g);
+        new SGD(List.of(p), 0.1).step();
+        float alpha = (float) -0.1;
+        float[][] after = p.toFloatArray();
+        float[][] gs = g.toFloatArray();
+        int differFromOneRounding = 0;
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j < 700; j++) {
+                // ATen: p.add_(g, alpha=-lr) is one fused multiply-add in float32, alpha rounded to float32 first
+                assertEquals(Math.fma(gs[i][j], alpha, before[i][j]), after[i][j], 0f, "element " + i + ", " + j);
+                differFromOneRounding += after[i][j] != (float) (before[i][j] - 0.1 * gs[i][j]) ? 1 : 0;
+            }
+        }
+        assertTrue(differFromOneRounding > 0, "alpha's rounding to float32 shows in some element");
     }
 
     @Test
