@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The core cases of the float32 golden file ({@code torch-golden-f32.json}, README-float32.md): every op on float32
  * tensors, promotion between float32 and float64, and the casts. Each input is made in its {@code input_dtypes}
  * dtype, the op called through {@link GoldenOps} (the table of the float64 golden tests), and checked: the result's
- * dtype ({@code output_dtype}), its values within 1e-5·max(1, |torch|) in float32 (1e-12 in float64), non-finite
- * values exactly, every element of a float32 result a float32 value ({@code toFloatArray()} agreeing); the gradient
+ * dtype ({@code output_dtype}), its values within 1e-5·max(1, |torch|) (the file's tolerance, float64 results
+ * included), non-finite values exactly, every element of a float32 result a float32 value ({@code toFloatArray()} agreeing); the gradient
  * of every differentiable input, through {@code backward} with the case's {@code grad_output}, in that input's dtype
  * and to the same tolerance. The casts ({@code args.exact}) are checked bit for bit, comparisons' 0/1 values and
  * argmax/argmin's indices exactly.

@@ -99,6 +99,7 @@ public final class OpCatalogue {
         private boolean saturates;
         private boolean anyShape;
         private BiFunction<Tensor, Integer, Object> atDim;
+        private DType yields;
 
         Op(String name, String signature, Function<Tensor[], Tensor> fn) {
             this.name = name;
@@ -166,6 +167,11 @@ public final class OpCatalogue {
             return atDim;
         }
 
+        /** {@return the dtype of its result whatever the inputs' (a cast), or null: that of its inputs} */
+        public DType yields() {
+            return yields;
+        }
+
         /** {@return the sample inputs: the broadcast patterns of a broadcasting op, else the listed samples} */
         public List<List<Input>> samples() {
             if (!broadcasts) {
@@ -212,6 +218,11 @@ public final class OpCatalogue {
 
         Op broadcasting() {
             this.broadcasts = true;
+            return this;
+        }
+
+        Op yields(DType d) {
+            this.yields = d;
             return this;
         }
 
