@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * another dtype computes in float64 (its value within 1e-12 of the float64 computation) and gives each input a
  * gradient of its own dtype within float32's rounding, as {@code torch.result_type} and PyTorch's autograd;
  * the products ({@code matmul}, {@code matmulT}, {@code conv2d}) refuse mixed dtypes, as PyTorch's {@code mm} and
- * {@code conv2d}, naming both.
+ * {@code conv2d}, with a message that starts with the op's name and names both dtypes.
  */
 class OpDtypeTest {
 
@@ -160,6 +160,7 @@ class OpDtypeTest {
             String m = e.getMessage().toLowerCase(Locale.ROOT);
             assertTrue(m.contains("float32") && m.contains("float64"), name + ": names both dtypes: "
                     + e.getMessage());
+            assertTrue(e.getMessage().startsWith(op.method() + ":"), name + ": names the op: " + e.getMessage());
             return;
         }
         Tensor out = op.apply(xs);
