@@ -29,15 +29,15 @@ final class Activations {
             throw new IllegalArgumentException("leakyRelu: negativeSlope is NaN");
         }
         // as ATen: x > 0 takes the identity, so ±0 takes the slope (value and gradient)
-        return Autograd.op("leakyRelu", map(x.data, v -> v > 0 ? v : v * negativeSlope), x,
-                g -> UnaryOps.scaleWhere("leakyReluBackward", g, x.data, v -> v > 0, negativeSlope));
+        return Autograd.op("leakyRelu", map(x, v -> v > 0 ? v : v * negativeSlope), x,
+                g -> UnaryOps.scaleWhere("leakyReluBackward", g, x.values(), v -> v > 0, negativeSlope));
     }
 
     static Tensor elu(Tensor x, double alpha) {
         if (Double.isNaN(alpha)) {
             throw new IllegalArgumentException("elu: alpha is NaN");
         }
-        return Autograd.op("elu", map(x.data, v -> v <= 0 ? Math.expm1(v) * alpha : v), x,
+        return Autograd.op("elu", map(x, v -> v <= 0 ? Math.expm1(v) * alpha : v), x,
                 g -> eluBackward(g, x, alpha));
     }
 
@@ -47,19 +47,21 @@ final class Activations {
      */
     private static Tensor eluBackward(Tensor g, Tensor x, double alpha) {
         DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
+        double[] xs = x.values().data;
+        double[] gs = g.values().data;
         for (int i = 0; i < out.data.length; i++) {
-            double v = x.data.data[i];
-            double gv = g.data.data[i];
+            double v = xs[i];
+            double gv = gs[i];
             out.data[i] = v <= 0 ? gv * alpha * Math.exp(v) : gv;
         }
         return Autograd.op("eluBackward", out,
                 g, gg -> eluBackward(gg, x, alpha),
-                x, gg -> UnaryOps.keepWhere("eluDoubleBackward", gg.mul(g).mul(alpha).mul(x.exp()), x.data,
+                x, gg -> UnaryOps.keepWhere("eluDoubleBackward", gg.mul(g).mul(alpha).mul(x.exp()), x.values(),
                         v -> v < 0));
     }
 
     static Tensor silu(Tensor x) {
-        DMatrixRMaj out = map(x.data, v -> v / (1 + Math.exp(-v)));
+        Tensor out = map(x, v -> v / (1 + Math.exp(-v)));
         // as ATen's silu_backward: g · σ · (1 + x · (1 - σ))
         return Autograd.op("silu", out, x, g -> {
             Tensor s = x.sigmoid();
@@ -68,7 +70,7 @@ final class Activations {
     }
 
     static Tensor gelu(Tensor x) {
-        DMatrixRMaj out = map(x.data, v -> v * 0.5 * (1 + Erf.erf(v * SQRT1_2)));
+        Tensor out = map(x, v -> v * 0.5 * (1 + Erf.erf(v * SQRT1_2)));
         // as ATen's gelu_backward: g · (Φ(x) + x · φ(x))
         return Autograd.op("gelu", out, x, g -> {
             Tensor cdf = x.mul(SQRT1_2).erf().add(1).mul(0.5);
@@ -78,7 +80,7 @@ final class Activations {
     }
 
     static Tensor geluTanh(Tensor x) {
-        DMatrixRMaj out = map(x.data, v -> {
+        Tensor out = map(x, v -> {
             double inner = TANH_BETA * (v + TANH_KAPPA * (v * v * v));
             return 0.5 * v * (1 + Math.tanh(inner));
         });
@@ -102,7 +104,7 @@ final class Activations {
             throw new IllegalArgumentException("hardtanh: need min <= max, got min " + min + " and max " + max);
         }
         // unlike clamp, no gradient at the bounds themselves (ATen's hardtanh_backward); NaN passes it
-        return Autograd.op("hardtanh", map(x.data, v -> v < min ? min : v > max ? max : v), x,
-                g -> UnaryOps.keepWhere("hardtanhBackward", g, x.data, v -> !(v <= min || v >= max)));
+        return Autograd.op("hardtanh", map(x, v -> v < min ? min : v > max ? max : v), x,
+                g -> UnaryOps.keepWhere("hardtanhBackward", g, x.values(), v -> !(v <= min || v >= max)));
     }
 }

@@ -26,6 +26,11 @@ import org.ejml.data.DMatrixRMaj;
  * }
  * }</pre>
  *
+ * <p>Dtypes: {@link #valuesOf} gives a float32 tensor's values widened to float64, and {@code op} gives its result
+ * the dtype of its inputs as {@code torch.result_type} does (float64 if any input is float64, else float32, with
+ * {@code value} rounded to nearest), so a custom op written once in double works on float32 tensors. The engine hands
+ * each input a gradient of that input's dtype.
+ *
  * <p>{@link #grad(Tensor, List)} computes gradients without touching any {@link Tensor#grad()}, as
  * {@code torch.autograd.grad}.
  *
@@ -101,7 +106,29 @@ public final class Autograd {
                         + "derivative for it; detach() it first");
             }
         }
-        return record(name, value, inputs, out -> rules.clone());
+        return record(name, Tensor.of(value, resultType(inputs)), inputs, out -> rules.clone());
+    }
+
+    /**
+     * The dtype of an op's result, as {@code torch.result_type}: float64 if any input is float64, else float32. So a
+     * custom op on float32 inputs gives float32 values (its {@code value} rounded to nearest).
+     */
+    static DType resultType(Tensor... inputs) {
+        DType out = DType.FLOAT32;
+        for (Tensor in : inputs) {
+            out = DType.promote(out, in.dtype());
+        }
+        return inputs.length == 0 ? DType.FLOAT64 : out;
+    }
+
+    /** Records a one-input op whose result was made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor input, GradFn rule) {
+        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {rule});
+    }
+
+    /** Records a two-input op whose result was made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor a, GradFn ruleA, Tensor b, GradFn ruleB) {
+        return record(name, value, new Tensor[] {a, b}, out -> new GradFn[] {ruleA, ruleB});
     }
 
     /**
@@ -113,13 +140,13 @@ public final class Autograd {
         Tensor apply(Tensor gradOutput, Tensor result);
     }
 
-    /** Records a one-input op whose rule reads its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor input, ResultRule rule) {
+    /** Records a one-input op whose rule reads its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor input, ResultRule rule) {
         return record(name, value, new Tensor[] {input}, out -> new GradFn[] {g -> rule.apply(g, out)});
     }
 
-    /** Records a two-input op whose rules read its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
+    /** Records a two-input op whose rules read its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
         return record(name, value, new Tensor[] {a, b},
                 out -> new GradFn[] {g -> ruleA.apply(g, out), g -> ruleB.apply(g, out)});
     }
@@ -129,7 +156,7 @@ public final class Autograd {
      * are made from the result tensor, so that a rule may read it. Inputs that require grad must have a rule
      * (checked by the public forms).
      */
-    private static Tensor record(String name, DMatrixRMaj value, Tensor[] inputs, Function<Tensor, GradFn[]> rules) {
+    private static Tensor record(String name, Tensor out, Tensor[] inputs, Function<Tensor, GradFn[]> rules) {
         boolean record = false;
         for (Tensor in : inputs) {
             record |= in.requiresGrad();
@@ -138,9 +165,8 @@ public final class Autograd {
         String site = null;
         if (modes[ThreadModes.ANOMALY] > 0) {
             site = Anomaly.callerSite();
-            Anomaly.check(value, "the forward output", name, inputs, site);
+            Anomaly.check(out.values(), "the forward output", name, inputs, site);
         }
-        Tensor out = new Tensor(value);
         if (record && modes[ThreadModes.NO_GRAD] == 0) {
             out.attach(new Node(name, inputs.clone(), rules.apply(out), site));
         }
@@ -206,7 +232,7 @@ public final class Autograd {
                 throw new IllegalArgumentException("grad: grad can be implicitly created only for scalar outputs; the "
                         + "output is " + Shapes.of(output) + ", pass a gradOutput of that shape");
             }
-            seed = Tensor.scalar(1.0);
+            seed = Tensor.full(1, 1, 1.0, output.dtype());
         } else {
             if (gradOutput.rows() != output.rows() || gradOutput.cols() != output.cols()) {
                 throw new IllegalArgumentException("grad: gradOutput has shape " + Shapes.of(gradOutput)
@@ -218,19 +244,21 @@ public final class Autograd {
         List<Tensor> out = new ArrayList<>(found.length);
         for (int i = 0; i < found.length; i++) {
             Tensor in = inputs.get(i);
-            out.add(found[i] != null ? found[i] : Tensor.zeros(in.rows(), in.cols()));
+            out.add(found[i] != null ? found[i] : Tensor.zeros(in.rows(), in.cols(), in.dtype()));
         }
         return out;
     }
 
     /**
-     * The values of a tensor without a copy, for op implementations. The matrix must not be modified: tensors are
-     * immutable, and the graph may have saved it.
+     * The values of a tensor as float64, for op implementations: a float64 tensor's backing matrix without a copy,
+     * which must not be modified (tensors are immutable, and the graph may have saved it), or a float32 tensor's values
+     * widened exactly into a new matrix. An op computes in double and hands its result to {@code op}, which rounds
+     * it to float32 when its inputs are float32.
      *
      * @param t the tensor; not modified
-     * @return its backing matrix
+     * @return its values
      */
     public static DMatrixRMaj valuesOf(Tensor t) {
-        return Objects.requireNonNull(t, "t").data;
+        return Objects.requireNonNull(t, "t").values();
     }
 }

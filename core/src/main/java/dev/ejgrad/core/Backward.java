@@ -75,9 +75,10 @@ final class Backward {
                     if (!in.requiresGrad() || (needed != null && !needed.containsKey(in))) {
                         continue; // e.g. a data batch: its gradient is never computed
                     }
-                    Tensor gi = Broadcast.sumTo(node.name, node.rule(i).apply(g), in.rows(), in.cols());
+                    // a gradient has its input's dtype, as PyTorch's engine casts it (a float32 input of a float64 op)
+                    Tensor gi = Broadcast.sumTo(node.name, node.rule(i).apply(g), in.rows(), in.cols()).to(in.dtype());
                     if (anomaly || node.site != null) {
-                        Anomaly.check(gi.data, "the backward's gradient for input " + i, node.name, inputs,
+                        Anomaly.check(gi.values(), "the backward's gradient for input " + i, node.name, inputs,
                                 node.site != null ? node.site : "an unknown place (anomaly detection was off then)");
                     }
                     pending.merge(in, gi, Tensor::add);

@@ -16,6 +16,9 @@ import org.ejml.data.DMatrixRMaj;
  * // the Fisher information of a logistic regression: the Hessian of its mean negative log-likelihood
  * Tensor h = Derivatives.hessian(w -> new BCEWithLogitsLoss().forward(x.matmul(w), y), w0);
  * }</pre>
+ *
+ * <p>Each function takes a float64 point and throws {@code IllegalArgumentException} for a float32 one, as
+ * {@link GradCheck}: derivatives are checked and studied in float64.
  */
 public final class Derivatives {
 
@@ -31,7 +34,7 @@ public final class Derivatives {
      * @throws IllegalArgumentException if {@code f}'s result does not depend on its argument
      */
     public static Tensor jacobian(Function<Tensor, Tensor> f, Tensor x) {
-        Tensor point = point(x);
+        Tensor point = point("jacobian", x);
         Tensor y = evaluate("jacobian", f, point);
         return rows(y, point);
     }
@@ -46,7 +49,7 @@ public final class Derivatives {
      * @throws IllegalArgumentException if {@code f}'s result is not 1x1 or does not depend on its argument
      */
     public static Tensor hessian(Function<Tensor, Tensor> f, Tensor x) {
-        Tensor point = point(x);
+        Tensor point = point("hessian", x);
         Tensor y = scalarOf("hessian", f, point);
         Tensor g = gradient(y, point, null, true);
         return rows(g, point);
@@ -63,7 +66,7 @@ public final class Derivatives {
      */
     public static Tensor vjp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
         Objects.requireNonNull(v, "v");
-        Tensor point = point(x);
+        Tensor point = point("vjp", x);
         Tensor y = evaluate("vjp", f, point);
         checkShape("vjp", v, y, "f(x)");
         return gradient(y, point, v, false).detach();
@@ -81,7 +84,7 @@ public final class Derivatives {
      */
     public static Tensor jvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
         Objects.requireNonNull(v, "v");
-        Tensor point = point(x);
+        Tensor point = point("jvp", x);
         checkShape("jvp", v, point, "x");
         Tensor y = evaluate("jvp", f, point);
         Tensor u = Tensor.zeros(y.rows(), y.cols()).requiresGrad(true);
@@ -102,7 +105,7 @@ public final class Derivatives {
      */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
         Objects.requireNonNull(v, "v");
-        Tensor point = point(x);
+        Tensor point = point("hvp", x);
         checkShape("hvp", v, point, "x");
         Tensor g = gradient(scalarOf("hvp", f, point), point, null, true);
         Tensor u = Tensor.zeros(point.rows(), point.cols()).requiresGrad(true);
@@ -123,16 +126,16 @@ public final class Derivatives {
      */
     public static Tensor vhp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
         Objects.requireNonNull(v, "v");
-        Tensor point = point(x);
+        Tensor point = point("vhp", x);
         checkShape("vhp", v, point, "x");
         Tensor g = gradient(scalarOf("vhp", f, point), point, null, true);
         return gradient(g, point, v, false).detach();
     }
 
     /** A fresh leaf with {@code x}'s values that requires grad. */
-    private static Tensor point(Tensor x) {
-        Objects.requireNonNull(x, "x");
-        return new Tensor(x.data.copy()).requiresGrad(true);
+    private static Tensor point(String op, Tensor x) {
+        GradCheck.requireFloat64(op, Objects.requireNonNull(x, "x"));
+        return new Tensor(x.values().copy()).requiresGrad(true);
     }
 
     private static Tensor evaluate(String op, Function<Tensor, Tensor> f, Tensor point) {
@@ -178,7 +181,7 @@ public final class Derivatives {
             DMatrixRMaj seed = new DMatrixRMaj(y.rows(), y.cols());
             seed.data[i] = 1;
             Tensor g = gradient(y, x, new Tensor(seed), false);
-            System.arraycopy(g.data.data, 0, out.data, i * n, n);
+            System.arraycopy(g.values().data, 0, out.data, i * n, n);
         }
         return new Tensor(out);
     }

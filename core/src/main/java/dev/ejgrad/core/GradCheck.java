@@ -40,7 +40,7 @@ public final class GradCheck {
      * @param f the function; called several times with copies of {@code inputs}
      * @param inputs the point at which to check; not modified
      * @return the outcome, naming the worst element
-     * @throws IllegalArgumentException if no input requires grad
+     * @throws IllegalArgumentException if no input requires grad, or an input is float32 (check in float64)
      */
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return check(f, EPS, ATOL, RTOL, inputs);
@@ -55,7 +55,8 @@ public final class GradCheck {
      * @param rtol relative tolerance
      * @param inputs the point at which to check; not modified
      * @return the outcome, naming the worst element
-     * @throws IllegalArgumentException if no input requires grad, or a tolerance is negative
+     * @throws IllegalArgumentException if no input requires grad, an input is float32 (check in float64), or a
+     *     tolerance is negative
      */
     public static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
         return check(f, eps, atol, rtol, false, inputs);
@@ -73,6 +74,7 @@ public final class GradCheck {
         for (Tensor t : inputs) {
             any |= Objects.requireNonNull(t, "inputs[i]").requiresGrad();
         }
+        requireFloat64("GradCheck", inputs);
         if (!any) {
             throw new IllegalArgumentException("GradCheck: no input requires grad, so there is nothing to check");
         }
@@ -97,7 +99,7 @@ public final class GradCheck {
                 seed[o] = 1;
                 y.backward(Tensor.of(y.rows(), y.cols(), seed));
                 Tensor g = xs[k].grad();
-                analytic[o] = g == null ? new double[n] : g.data.data.clone();
+                analytic[o] = g == null ? new double[n] : g.values().data.clone();
             }
             for (int e = 0; e < n; e++) {
                 double[] plus = evaluate(f, inputs, k, e, eps, numericNeedsGrad);
@@ -147,7 +149,7 @@ public final class GradCheck {
      * @param f the function; called several times with copies of {@code inputs}
      * @param inputs the point at which to check; not modified
      * @return the outcome, naming the worst element; input index {@code inputs.length} is {@code u}
-     * @throws IllegalArgumentException if no input requires grad
+     * @throws IllegalArgumentException if no input requires grad, or an input is float32 (check in float64)
      */
     public static Result checkGradGrad(Function<Tensor[], Tensor> f, Tensor... inputs) {
         Objects.requireNonNull(f, "f");
@@ -158,6 +160,7 @@ public final class GradCheck {
                 differentiable.add(i);
             }
         }
+        requireFloat64("GradCheck", inputs);
         if (differentiable.isEmpty()) {
             throw new IllegalArgumentException("GradCheck: no input requires grad, so there is nothing to check");
         }
@@ -210,7 +213,7 @@ public final class GradCheck {
         int offset = 0;
         for (int k = 0; k < inputs.length; k++) {
             Tensor p = inputs[k];
-            System.arraycopy(p.data.data, 0, out.data, offset, p.numel());
+            System.arraycopy(p.values().data, 0, out.data, offset, p.numel());
             int from = offset;
             rules[k] = g -> flatSlice(g, from, p.rows(), p.cols());
             offset += p.numel();
@@ -221,11 +224,11 @@ public final class GradCheck {
     /** Entries {@code from .. from + rows·cols} of a 1 x n row as a {@code rows x cols} tensor. */
     private static Tensor flatSlice(Tensor g, int from, int rows, int cols) {
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-        System.arraycopy(g.data.data, from, out.data, 0, rows * cols);
+        System.arraycopy(g.values().data, from, out.data, 0, rows * cols);
         int n = g.numel();
         return Autograd.op("flatSlice", out, g, gg -> {
             DMatrixRMaj padded = new DMatrixRMaj(1, n);
-            System.arraycopy(gg.data.data, 0, padded.data, from, rows * cols);
+            System.arraycopy(gg.values().data, 0, padded.data, from, rows * cols);
             return Autograd.op("flatPad", padded, gg, ggg -> flatSlice(ggg, from, rows, cols));
         });
     }
@@ -233,10 +236,10 @@ public final class GradCheck {
     private static double[] evaluate(Function<Tensor[], Tensor> f, Tensor[] inputs, int k, int e, double delta,
             boolean needsGrad) {
         if (needsGrad) {
-            return f.apply(copies(inputs, k, e, delta)).data.data.clone();
+            return f.apply(copies(inputs, k, e, delta)).values().data.clone();
         }
         try (NoGrad scope = NoGrad.enter()) {
-            return f.apply(copies(inputs, k, e, delta)).data.data.clone();
+            return f.apply(copies(inputs, k, e, delta)).values().data.clone();
         }
     }
 
@@ -244,13 +247,27 @@ public final class GradCheck {
     private static Tensor[] copies(Tensor[] inputs, int k, int e, double delta) {
         Tensor[] xs = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            Tensor c = new Tensor(inputs[i].data.copy());
+            Tensor c = new Tensor(inputs[i].values().copy());
             if (i == k) {
-                c.data.data[e] += delta;
+                c.values().data[e] += delta;
             }
             xs[i] = c.requiresGrad(inputs[i].requiresGrad());
         }
         return xs;
+    }
+
+    /**
+     * Refuses float32 inputs, as central differences are meaningless at float32's precision (PyTorch's gradcheck
+     * warns about them).
+     */
+    static void requireFloat64(String op, Tensor... inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException(op + ": input " + i + " is " + inputs[i].dtype() + "; check "
+                        + "derivatives in " + DType.FLOAT64 + " (central differences are meaningless at float32's "
+                        + "precision): pass x.to(DType.FLOAT64)");
+            }
+        }
     }
 
     /** The outcome of a gradient check: the worst element found, failing or not. */

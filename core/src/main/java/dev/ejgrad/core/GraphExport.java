@@ -396,7 +396,7 @@ public final class GraphExport {
     /** A tensor's values and shape, read without copying. */
     private record DMatrixView(double[] data, int rows, int cols) {
         static DMatrixView of(Tensor t) {
-            return new DMatrixView(t.data.data, t.rows(), t.cols());
+            return new DMatrixView(t.values().data, t.rows(), t.cols());
         }
     }
 
@@ -530,11 +530,11 @@ public final class GraphExport {
                 return lines;
             }
             if (t.numel() == 1) {
-                lines.add("value " + number(t.data.data[0]));
+                lines.add("value " + number(t.values().data[0]));
             }
             if (g != null) {
                 double max = 0;
-                for (double v : g.data.data) {
+                for (double v : g.values().data) {
                     max = Math.max(max, Math.abs(v));
                 }
                 lines.add(String.format(Locale.ROOT, "grad max |g| = %.4g", max));

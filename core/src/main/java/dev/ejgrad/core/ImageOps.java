@@ -143,7 +143,7 @@ final class ImageOps {
         int rowStride = layout.rowStride(w, n);
         DMatrixRMaj out = layout == Layout.PER_IMAGE ? new DMatrixRMaj(n, w.patchSize() * blocks)
                 : new DMatrixRMaj(w.patchSize(), n * blocks);
-        double[] src = x.data.data;
+        double[] src = x.values().data;
         double[] dst = out.data;
         Kernels.get().forEach(n, taps.length, i -> {
             for (int r = 0; r < w.patchSize(); r++) {
@@ -168,7 +168,7 @@ final class ImageOps {
         int imageStride = layout.imageStride(w);
         int rowStride = layout.rowStride(w, n);
         DMatrixRMaj out = new DMatrixRMaj(n, size);
-        double[] src = cols.data.data;
+        double[] src = cols.values().data;
         double[] dst = out.data;
         Kernels.get().forEach(n, taps.length, i -> {
             for (int r = 0; r < w.patchSize(); r++) {
@@ -216,9 +216,10 @@ final class ImageOps {
      */
     static Tensor swapAxes(Tensor x, int a, int b, int c) {
         DMatrixRMaj out = new DMatrixRMaj(b, a * c);
+        double[] xs = x.values().data;
         Kernels.get().forEach(a, (long) b * c, i -> {
             for (int j = 0; j < b; j++) {
-                System.arraycopy(x.data.data, (i * b + j) * c, out.data, (j * a + i) * c, c);
+                System.arraycopy(xs, (i * b + j) * c, out.data, (j * a + i) * c, c);
             }
         });
         return Autograd.op("swapAxes", out, x, g -> swapAxes(g, b, a, c));
@@ -239,7 +240,7 @@ final class ImageOps {
         int size = shape.size();
         DMatrixRMaj out = new DMatrixRMaj(n, channels * blocks);
         int[][] argmax = new int[n][channels * blocks];
-        double[] src = x.data.data;
+        double[] src = x.values().data;
         Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {
@@ -282,7 +283,7 @@ final class ImageOps {
         int channels = w.shape().channels();
         int size = w.shape().size();
         DMatrixRMaj out = new DMatrixRMaj(n, channels * blocks);
-        double[] src = x.data.data;
+        double[] src = x.values().data;
         Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {
@@ -309,7 +310,7 @@ final class ImageOps {
         int channels = w.shape().channels();
         int size = w.shape().size();
         DMatrixRMaj out = new DMatrixRMaj(n, size);
-        double[] src = g.data.data;
+        double[] src = g.values().data;
         Kernels.get().forEach(n, taps.length, i -> {
             for (int c = 0; c < channels; c++) {
                 for (int l = 0; l < blocks; l++) {

@@ -22,8 +22,9 @@ final class IndexOps {
     static Tensor pick(Tensor x, int dim, int[] index) {
         Lines lines = Lines.of(x, dim);
         DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
+        double[] xs = x.values().data;
         for (int l = 0; l < lines.count; l++) {
-            out.data[l] = x.data.data[lines.index(l, index[l])];
+            out.data[l] = xs[lines.index(l, index[l])];
         }
         int rows = x.rows();
         int cols = x.cols();
@@ -34,8 +35,9 @@ final class IndexOps {
     static Tensor place(Tensor g, int dim, int[] index, int rows, int cols) {
         Lines lines = new Lines(rows, cols, dim);
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        double[] gs = g.values().data;
         for (int l = 0; l < lines.count; l++) {
-            out.data[lines.index(l, index[l])] = g.data.data[l];
+            out.data[lines.index(l, index[l])] = gs[l];
         }
         return Autograd.op("place", out, g, gg -> pick(gg, dim, index));
     }
@@ -69,9 +71,10 @@ final class IndexOps {
             idx[i] = index[i].clone();
         }
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        double[] xs = x.values().data;
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                out.data[i * cols + j] = x.data.data[dim == 0 ? idx[i][j] * x.cols() + j : i * x.cols() + idx[i][j]];
+                out.data[i * cols + j] = xs[dim == 0 ? idx[i][j] * x.cols() + j : i * x.cols() + idx[i][j]];
             }
         }
         int xr = x.rows();
@@ -83,9 +86,10 @@ final class IndexOps {
     static Tensor scatterAdd(Tensor g, int dim, int[][] idx, int rows, int cols) {
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
         int gc = g.cols();
+        double[] gs = g.values().data;
         for (int i = 0; i < g.rows(); i++) {
             for (int j = 0; j < gc; j++) {
-                out.data[dim == 0 ? idx[i][j] * cols + j : i * cols + idx[i][j]] += g.data.data[i * gc + j];
+                out.data[dim == 0 ? idx[i][j] * cols + j : i * cols + idx[i][j]] += gs[i * gc + j];
             }
         }
         return Autograd.op("scatterAdd", out, g, gg -> gather(gg, dim, idx));
@@ -103,8 +107,8 @@ final class IndexOps {
                     + "pass mask.detach()");
         }
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().zip(x.data, mask.data, (v, m) -> m != 0 ? value : v, out);
-        return Autograd.op("maskedFill", out, x, g -> maskedFill(g, mask, 0.0));
+        Kernels.get().zip(x.values(), mask.values(), (v, m) -> m != 0 ? value : v, out);
+        return Autograd.op("maskedFill", Tensor.of(out, x.dtype()), x, g -> maskedFill(g, mask, 0.0));
     }
 
     static Tensor where(Tensor condition, Tensor a, Tensor b) {
@@ -127,15 +131,18 @@ final class IndexOps {
         int rows = shape[0];
         int cols = shape[1];
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        DMatrixRMaj cv = condition.values();
+        DMatrixRMaj av = a.values();
+        DMatrixRMaj bv = b.values();
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                out.data[i * cols + j] = Broadcast.at(condition.data, i, j) != 0
-                        ? Broadcast.at(a.data, i, j) : Broadcast.at(b.data, i, j);
+                out.data[i * cols + j] = Broadcast.at(cv, i, j) != 0 ? Broadcast.at(av, i, j) : Broadcast.at(bv, i, j);
             }
         }
         Tensor notChosen = condition.eq(0);     // NaN is nonzero: it picks a
         Tensor chosen = notChosen.eq(0);
-        return Autograd.op("where", out, a, g -> g.maskedFill(notChosen, 0), b, g -> g.maskedFill(chosen, 0));
+        return Autograd.op("where", Tensor.of(out, DType.promote(a.dtype(), b.dtype())),
+                a, g -> g.maskedFill(notChosen, 0), b, g -> g.maskedFill(chosen, 0));
     }
 
     static Tensor indexSelect(Tensor x, int dim, int[] index) {
@@ -152,10 +159,10 @@ final class IndexOps {
         int rows = dim == 0 ? idx.length : x.rows();
         int cols = dim == 0 ? x.cols() : idx.length;
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        double[] xs = x.values().data;
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                out.data[i * cols + j] = dim == 0 ? x.data.data[idx[i] * x.cols() + j]
-                        : x.data.data[i * x.cols() + idx[j]];
+                out.data[i * cols + j] = dim == 0 ? xs[idx[i] * x.cols() + j] : xs[i * x.cols() + idx[j]];
             }
         }
         int xr = x.rows();
@@ -167,9 +174,10 @@ final class IndexOps {
     private static Tensor indexAdd(Tensor g, int dim, int[] idx, int rows, int cols) {
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
         int gc = g.cols();
+        double[] gs = g.values().data;
         for (int i = 0; i < g.rows(); i++) {
             for (int j = 0; j < gc; j++) {
-                out.data[dim == 0 ? idx[i] * cols + j : i * cols + idx[j]] += g.data.data[i * gc + j];
+                out.data[dim == 0 ? idx[i] * cols + j : i * cols + idx[j]] += gs[i * gc + j];
             }
         }
         return Autograd.op("indexAdd", out, g, gg -> indexSelect(gg, dim, idx));

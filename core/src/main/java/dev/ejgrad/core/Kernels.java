@@ -4,12 +4,25 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntConsumer;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * The seam between op definitions and the loops that run them. Ops say what to compute; an implementation of this
  * interface says how, so that faster kernels (vectorised, multi-threaded) replace these without touching any op.
  *
  * <p>Every method writes into an output it is given, which has the right shape and is not an input unless stated.
+ *
+ * <p><b>float32.</b> The dtype is an axis of the seam: each kernel a float32 tensor needs has an overload on EJML's
+ * {@link FMatrixRMaj} (row-major {@code float[]}), with the same contract as its float64 form. Every implementation
+ * gives the same bits for them, whichever path ran and on any thread count:
+ * <ul>
+ * <li>the products run {@link FloatScalarGemm}'s summation order (float32 accumulation, as PyTorch's CPU
+ *     {@code sgemm}; see that class);</li>
+ * <li>{@code binary}, {@code relu} and {@code reluBackward} compute in float32, which is exact for comparisons and
+ *     correctly rounded for the four arithmetic ops, so it equals computing in float64 and rounding once;</li>
+ * <li>{@code map} and {@code zip} widen each value, apply the float64 function and round the result once;</li>
+ * <li>{@code sumTo} accumulates in float64 and rounds once, at the end.</li>
+ * </ul>
  */
 interface Kernels {
 
@@ -53,6 +66,48 @@ interface Kernels {
 
     /** {@code out = aᵀ}. */
     void transpose(DMatrixRMaj a, DMatrixRMaj out);
+
+    /** {@code c = a · b} in float32, with {@link FloatScalarGemm}'s bits. */
+    void mult(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c);
+
+    /** {@code c = aᵀ · b} in float32, without materialising {@code aᵀ}, with {@link FloatScalarGemm}'s bits. */
+    void multTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c);
+
+    /** {@code c = a · bᵀ} in float32, without materialising {@code bᵀ}, with {@link FloatScalarGemm}'s bits. */
+    void multTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c);
+
+    /** {@code out[i] = (float) f(in[i])}: widened, computed in float64, rounded once; {@code out} may be {@code in}. */
+    void map(FMatrixRMaj in, DoubleUnaryOperator f, FMatrixRMaj out);
+
+    /**
+     * {@code out = (float) f(a, b)} with {@code a} and {@code b} widened and broadcast to {@code out}'s shape;
+     * {@code out} may be an input of its shape.
+     */
+    void zip(FMatrixRMaj a, FMatrixRMaj b, DoubleBinaryOperator f, FMatrixRMaj out);
+
+    /**
+     * {@code out = a op b} in float32 with {@code a} and {@code b} broadcast to {@code out}'s shape (each side equal
+     * to {@code out}'s or 1); {@code out} may be an input of its shape.
+     */
+    void binary(Binary op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out);
+
+    /** {@code out = max(in, 0)} in float32, keeping -0.0 and NaN, as relu; {@code out} may be {@code in}. */
+    void relu(FMatrixRMaj in, FMatrixRMaj out);
+
+    /** {@code gradIn = out <= 0 ? 0 : g} in float32, as the float64 form (NaN passes). */
+    void reluBackward(FMatrixRMaj g, FMatrixRMaj out, FMatrixRMaj gradIn);
+
+    /** {@code out = aᵀ} in float32. */
+    void transpose(FMatrixRMaj a, FMatrixRMaj out);
+
+    /**
+     * Sums {@code g} down to {@code out}'s shape, each side of which is {@code g}'s or 1 (the values of
+     * {@code sum_to}, the adjoint of broadcasting): over the rows when {@code out} has one row, over the columns when
+     * it has one column, over both when it is 1 x 1, a copy when the shapes agree. Accumulated in float64 in the order
+     * of {@link Broadcast#sumTo(String, DMatrixRMaj, int, int)} (each row's sum, then the rows), and rounded to float32
+     * once, so each element is {@code (float)} of that float64 sum of the widened values.
+     */
+    void sumTo(FMatrixRMaj g, FMatrixRMaj out);
 
     /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, count)}, here in order on the calling thread;

@@ -13,7 +13,7 @@ final class Reductions {
 
     static Tensor sum(Tensor x) {
         double s = 0;
-        for (double v : x.data.data) {
+        for (double v : x.values().data) {
             s += v;
         }
         return Autograd.op("sum", scalar(s), x, g -> Broadcast.expand(g, x.rows(), x.cols()));
@@ -21,7 +21,7 @@ final class Reductions {
 
     static Tensor mean(Tensor x) {
         double s = 0;
-        for (double v : x.data.data) {
+        for (double v : x.values().data) {
             s += v;
         }
         int n = x.numel();
@@ -31,13 +31,13 @@ final class Reductions {
 
     static Tensor sum(Tensor x, int dim) {
         Shapes.checkDim("sum", dim);
-        return Autograd.op("sum", sumAlong(x.data, dim), x, g -> Broadcast.expand(g, x.rows(), x.cols()));
+        return Autograd.op("sum", sumAlong(x.values(), dim), x, g -> Broadcast.expand(g, x.rows(), x.cols()));
     }
 
     static Tensor mean(Tensor x, int dim) {
         Shapes.checkDim("mean", dim);
         int n = dim == 0 ? x.rows() : x.cols();
-        DMatrixRMaj out = ArithmeticOps.map(sumAlong(x.data, dim), v -> v / n);
+        DMatrixRMaj out = ArithmeticOps.map(sumAlong(x.values(), dim), v -> v / n);
         return Autograd.op("mean", out, x, g -> Broadcast.expand(g, x.rows(), x.cols()).div(n));
     }
 
@@ -62,7 +62,7 @@ final class Reductions {
     private static Tensor selected(String name, Tensor x, int dim, int[] index) {
         DMatrixRMaj out;
         try (NoGrad scope = NoGrad.enter()) {
-            out = IndexOps.pick(x, dim, index).data;
+            out = IndexOps.pick(x, dim, index).values();
         }
         return Autograd.op(name, out, x, g -> IndexOps.place(g, dim, index, x.rows(), x.cols()));
     }
@@ -79,11 +79,12 @@ final class Reductions {
                     + Shapes.of(x) + ")");
         }
         int[] best = new int[lines.count];
+        double[] xs = x.values().data;
         for (int l = 0; l < lines.count; l++) {
             int b = 0;
-            double m = x.data.data[lines.start(l)];
+            double m = xs[lines.start(l)];
             for (int k = 1; k < lines.length && !Double.isNaN(m); k++) {
-                double v = x.data.data[lines.index(l, k)];
+                double v = xs[lines.index(l, k)];
                 if ((max ? v > m : v < m) || Double.isNaN(v)) {   // strict: ties keep the first
                     m = v;
                     b = k;
@@ -107,7 +108,7 @@ final class Reductions {
         int n = dim == 0 ? x.rows() : x.cols();
         Lines lines = Lines.of(x, dim);
         DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
-        double[] v = x.data.data;
+        double[] v = x.values().data;
         for (int l = 0; l < lines.count; l++) {
             double mean = 0;
             for (int k = 0; k < lines.length; k++) {
@@ -130,26 +131,26 @@ final class Reductions {
         checkSpread("std", dim, correction);
         Tensor var = var(x, dim, correction);
         // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
-        return Autograd.op("std", ArithmeticOps.map(var.data, Math::sqrt), var,
+        return Autograd.op("std", ArithmeticOps.map(var, Math::sqrt), var,
                 (g, s) -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
     }
 
     static Tensor norm(Tensor x) {
         double s = 0;
-        for (double v : x.data.data) {
+        for (double v : x.values().data) {
             s += v * v;
         }
         double norm = Math.sqrt(s);
         // as ATen's norm_backward for p = 2: x · (g / ‖x‖), and 0 where ‖x‖ = 0
-        return Autograd.op("norm", scalar(norm), x,
-                (g, out) -> norm == 0 ? Tensor.zeros(x.rows(), x.cols()) : x.mul(g.div(out)));
+        return Autograd.op("norm", Tensor.of(scalar(norm), x.dtype()), x,
+                (g, out) -> norm == 0 ? Tensor.zeros(x.rows(), x.cols(), x.dtype()) : x.mul(g.div(out)));
     }
 
     static Tensor logSumExp(Tensor x, int dim) {
         Shapes.checkDim("logSumExp", dim);
         Lines lines = Lines.of(x, dim);
         DMatrixRMaj out = new DMatrixRMaj(lines.reducedRows(x.rows()), lines.reducedCols());
-        double[] v = x.data.data;
+        double[] v = x.values().data;
         for (int l = 0; l < lines.count; l++) {
             // shift by the line max so exp cannot overflow; an infinite max is not subtracted (inf - inf = NaN)
             double m = Double.NEGATIVE_INFINITY;
@@ -166,7 +167,7 @@ final class Reductions {
             out.data[l] = Math.log(s) + m;
         }
         // as ATen's logsumexp_backward: g · exp(x - result)
-        return Autograd.op("logSumExp", out, x, (g, lse) -> g.mul(x.sub(lse).exp()));
+        return Autograd.op("logSumExp", Tensor.of(out, x.dtype()), x, (g, lse) -> g.mul(x.sub(lse).exp()));
     }
 
     static DMatrixRMaj scalar(double v) {

@@ -25,12 +25,12 @@ final class ShapeOps {
                     + "viewed as " + Shapes.of(rows, cols));
         }
         if (rows == x.rows() && cols == x.cols()) {
-            return Autograd.op("reshape", x.data.copy(), x, g -> g);
+            return Autograd.op("reshape", x.values().copy(), x, g -> g);
         }
         int xr = x.rows();
         int xc = x.cols();
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-        System.arraycopy(x.data.data, 0, out.data, 0, n);
+        System.arraycopy(x.values().data, 0, out.data, 0, n);
         return Autograd.op("reshape", out, x, g -> reshape(g, xr, xc));
     }
 
@@ -45,9 +45,10 @@ final class ShapeOps {
         int rows = dim == 0 ? length : x.rows();
         int cols = dim == 0 ? x.cols() : length;
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        double[] xs = x.values().data;
         for (int i = 0; i < rows; i++) {
             int src = dim == 0 ? (from + i) * x.cols() : i * x.cols() + from;
-            System.arraycopy(x.data.data, src, out.data, i * cols, cols);
+            System.arraycopy(xs, src, out.data, i * cols, cols);
         }
         int xr = x.rows();
         int xc = x.cols();
@@ -58,9 +59,10 @@ final class ShapeOps {
     private static Tensor pad(Tensor g, int dim, int from, int rows, int cols) {
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
         int gc = g.cols();
+        double[] gs = g.values().data;
         for (int i = 0; i < g.rows(); i++) {
             int dst = dim == 0 ? (from + i) * cols : i * cols + from;
-            System.arraycopy(g.data.data, i * gc, out.data, dst, gc);
+            System.arraycopy(gs, i * gc, out.data, dst, gc);
         }
         int length = dim == 0 ? g.rows() : g.cols();
         return Autograd.op("pad", out, g, gg -> narrow(gg, dim, from, length));
@@ -93,9 +95,10 @@ final class ShapeOps {
         int offset = 0;
         for (int k = 0; k < inputs.length; k++) {
             Tensor p = inputs[k];
+            double[] ps = p.values().data;
             for (int i = 0; i < p.rows(); i++) {
                 int dst = dim == 0 ? (offset + i) * cols : i * cols + offset;
-                System.arraycopy(p.data.data, i * p.cols(), out.data, dst, p.cols());
+                System.arraycopy(ps, i * p.cols(), out.data, dst, p.cols());
             }
             int from = offset;
             int length = dim == 0 ? p.rows() : p.cols();

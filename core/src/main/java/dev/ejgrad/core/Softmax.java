@@ -14,14 +14,14 @@ final class Softmax {
 
     static Tensor softmax(Tensor x, int dim) {
         Shapes.checkDim("softmax", dim);
-        DMatrixRMaj out = softmaxValues(x.data, dim);
+        DMatrixRMaj out = softmaxValues(x.values(), dim);
         // as ATen's _softmax_backward_data: (g - Σ g·s) · s
-        return Autograd.op("softmax", out, x, (g, s) -> g.sub(g.mul(s).sum(dim)).mul(s));
+        return Autograd.op("softmax", Tensor.of(out, x.dtype()), x, (g, s) -> g.sub(g.mul(s).sum(dim)).mul(s));
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
         Shapes.checkDim("logSoftmax", dim);
-        return Autograd.op("logSoftmax", logSoftmaxValues(x.data, dim), x,
+        return Autograd.op("logSoftmax", Tensor.of(logSoftmaxValues(x.values(), dim), x.dtype()), x,
                 (g, out) -> logSoftmaxBackward(g, out, dim));
     }
 
@@ -33,8 +33,8 @@ final class Softmax {
     static Tensor logSoftmaxBackward(Tensor g, Tensor out, int dim) {
         Lines lines = Lines.of(g, dim);
         DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
-        double[] gv = g.data.data;
-        double[] o = out.data.data;
+        double[] gv = g.values().data;
+        double[] o = out.values().data;
         for (int l = 0; l < lines.count; l++) {
             double sum = 0;
             for (int k = 0; k < lines.length; k++) {

@@ -1,9 +1,11 @@
 package dev.ejgrad.core;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntConsumer;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * ({@link ScalarGemm}) until a background thread has loaded the Vector API, warmed the vector GEMM up on small
  * products and seen it run faster; from then on they run on the vector GEMM. Both give the same bits, so the moment
  * of the switch (which depends on timing) changes only the speed. The rest runs on the plain-Java kernels.
+ *
+ * <p>float32 is staged the same way, on its own: its products run on {@link FloatScalarGemm} and its
+ * {@code binary}, {@code relu} and {@code reluBackward} on the plain-Java loops until the same thread has warmed the
+ * float32 vector GEMM and those three kernels up ({@code VectorKernels.warmUpFloat}); then on the Vector API, with
+ * the same bits. That warm-up starts only once a float32 kernel has been called, after the float64 one, so that a
+ * float64 program never spends a core on it.
  *
  * <p>The calling thread never touches a Vector API class before the switch: Vector API code that is not yet
  * C2-compiled runs far slower than scalar code, and loading the API costs tens of milliseconds.
@@ -28,6 +36,10 @@ final class StagedKernels implements Kernels {
     private final JavaKernels java = JavaKernels.INSTANCE;
     /** The vector kernels once warm, else null. */
     private volatile Kernels vector;
+    /** The vector kernels once their float32 half is warm, else null. */
+    private volatile Kernels floatVector;
+    /** Counted down by the first float32 kernel call: the float32 warm-up waits for it. */
+    private final CountDownLatch floatWanted = new CountDownLatch(1);
 
     /**
      * Starts the warm-up thread, which also logs the choice (so that neither the logging back-end nor the Vector API
@@ -72,11 +84,40 @@ final class StagedKernels implements Kernels {
         } else if (log != null) {
             log.debug("ejgrad: the vector GEMM never ran faster than the scalar one; products stay scalar");
         }
+        try {
+            floatWanted.await();
+        } catch (InterruptedException e) {
+            return;
+        }
+        long t1 = System.nanoTime();
+        if (v.warmUpFloat(WARM_UP_LIMIT_NANOS)) {
+            floatVector = v;
+            if (log != null) {
+                log.debug("ejgrad: float32 vector kernels ({}) in use after a warm-up of {} ms",
+                        VectorKernels.describeFloat(), (System.nanoTime() - t1) / 1_000_000);
+            }
+        } else if (log != null) {
+            log.debug("ejgrad: the float32 vector kernels never ran faster than the scalar ones; float32 stays scalar");
+        }
     }
 
     /** Whether the products run on the vector GEMM yet. */
     boolean warm() {
         return vector != null;
+    }
+
+    /** Whether the float32 products and elementwise kernels run on the Vector API yet. */
+    boolean warmFloat() {
+        return floatVector != null;
+    }
+
+    /** The float32 vector kernels once warm, else null; the first call lets their warm-up start. */
+    private Kernels floats() {
+        Kernels v = floatVector;
+        if (v == null) {
+            floatWanted.countDown();
+        }
+        return v;
     }
 
     static String describe() {
@@ -151,6 +192,74 @@ final class StagedKernels implements Kernels {
     @Override
     public void transpose(DMatrixRMaj a, DMatrixRMaj out) {
         java.transpose(a, out);
+    }
+
+    @Override
+    public void mult(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        Kernels v = floats();
+        if (v != null) {
+            v.mult(a, b, c);
+        } else {
+            FloatScalarGemm.gemm(workers, false, false, a.numRows, b.numCols, a.numCols, a.data, b.data, c.data);
+        }
+    }
+
+    @Override
+    public void multTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        Kernels v = floats();
+        if (v != null) {
+            v.multTransA(a, b, c);
+        } else {
+            FloatScalarGemm.gemm(workers, true, false, a.numCols, b.numCols, a.numRows, a.data, b.data, c.data);
+        }
+    }
+
+    @Override
+    public void multTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        Kernels v = floats();
+        if (v != null) {
+            v.multTransB(a, b, c);
+        } else {
+            FloatScalarGemm.gemm(workers, false, true, a.numRows, b.numRows, a.numCols, a.data, b.data, c.data);
+        }
+    }
+
+    @Override
+    public void map(FMatrixRMaj in, DoubleUnaryOperator f, FMatrixRMaj out) {
+        java.map(in, f, out);
+    }
+
+    @Override
+    public void zip(FMatrixRMaj a, FMatrixRMaj b, DoubleBinaryOperator f, FMatrixRMaj out) {
+        java.zip(a, b, f, out);
+    }
+
+    @Override
+    public void binary(Binary op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out) {
+        Kernels v = floats();
+        (v != null ? v : java).binary(op, a, b, out);
+    }
+
+    @Override
+    public void relu(FMatrixRMaj in, FMatrixRMaj out) {
+        Kernels v = floats();
+        (v != null ? v : java).relu(in, out);
+    }
+
+    @Override
+    public void reluBackward(FMatrixRMaj g, FMatrixRMaj out, FMatrixRMaj gradIn) {
+        Kernels v = floats();
+        (v != null ? v : java).reluBackward(g, out, gradIn);
+    }
+
+    @Override
+    public void transpose(FMatrixRMaj a, FMatrixRMaj out) {
+        java.transpose(a, out);
+    }
+
+    @Override
+    public void sumTo(FMatrixRMaj g, FMatrixRMaj out) {
+        java.sumTo(g, out);
     }
 
     /** Contiguous ranges of {@code i} on the kernel threads once the work is worth a hand-off. */

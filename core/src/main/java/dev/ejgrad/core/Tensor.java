@@ -3,14 +3,17 @@ package dev.ejgrad.core;
 import java.util.Objects;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
- * A 2-D matrix of {@code double} that records the ops applied to it, so that {@link #backward()} can compute
- * gradients by reverse-mode automatic differentiation, with PyTorch's semantics.
+ * A 2-D matrix of {@code double} (or {@code float}, see {@link DType}) that records the ops applied to it, so that
+ * {@link #backward()} can compute gradients by reverse-mode automatic differentiation, with PyTorch's semantics.
  *
- * <p>A tensor is {@code rows x cols}, backed by an EJML {@link DMatrixRMaj}; a scalar is 1x1. Its values never change
+ * <p>A tensor is {@code rows x cols}, backed by an EJML {@link DMatrixRMaj}, or by an {@link FMatrixRMaj} (4 bytes an
+ * element) for a {@link DType#FLOAT32} tensor; a scalar is 1x1. Its values never change
  * after creation, except those of a leaf changed through {@link #updateInPlace} (the path of optimizers and of
- * loading weights). Ops are instance methods that return new tensors:
+ * loading weights) or converted by {@link #toInPlace} (the path of {@code Module.to}). Ops are instance methods that
+ * return new tensors:
  *
  * <pre>{@code
  * Tensor w = Tensor.randn(3, 2, new Random(0)).requiresGrad(true);
@@ -28,7 +31,10 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class Tensor {
 
-    final DMatrixRMaj data;
+    /** The float64 values, or {@code null} for a float32 tensor; replaced only by {@link #toInPlace}. */
+    private DMatrixRMaj data;
+    /** The float32 values, or {@code null} for a float64 tensor; replaced only by {@link #toInPlace}. */
+    private FMatrixRMaj floats;
     /** The op that made this tensor, or {@code null} for a leaf; set once, by {@link Autograd}, at creation. */
     Node node;
     private boolean requiresGrad;
@@ -42,7 +48,66 @@ public final class Tensor {
     /** A leaf that does not require grad; takes ownership of {@code data}. */
     Tensor(DMatrixRMaj data) {
         this.data = data;
-        this.node = null;
+        this.floats = null;
+    }
+
+    /** A float32 leaf that does not require grad; takes ownership of {@code floats}. */
+    Tensor(FMatrixRMaj floats) {
+        this.data = null;
+        this.floats = floats;
+    }
+
+    /**
+     * A leaf holding {@code values} in {@code dtype}: the matrix itself for float64 (owned), its values rounded to
+     * nearest for float32.
+     */
+    static Tensor of(DMatrixRMaj values, DType dtype) {
+        return dtype == DType.FLOAT64 ? new Tensor(values) : new Tensor(round(values));
+    }
+
+    /** {@code values} rounded to the nearest float32 values. */
+    static FMatrixRMaj round(DMatrixRMaj values) {
+        FMatrixRMaj out = new FMatrixRMaj(values.numRows, values.numCols);
+        double[] in = values.data;
+        float[] f = out.data;
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) in[i];
+        }
+        return out;
+    }
+
+    /** {@code values} widened exactly to float64. */
+    static DMatrixRMaj widen(FMatrixRMaj values) {
+        DMatrixRMaj out = new DMatrixRMaj(values.numRows, values.numCols);
+        float[] f = values.data;
+        double[] d = out.data;
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return out;
+    }
+
+    /**
+     * The values as float64, for op implementations: a float64 tensor's own storage (which must not be modified),
+     * or a float32 tensor's values widened exactly into a new matrix.
+     */
+    DMatrixRMaj values() {
+        return data != null ? data : widen(floats);
+    }
+
+    /** The storage of a float32 tensor (which must not be modified); {@code null} for a float64 tensor. */
+    FMatrixRMaj floats() {
+        return floats;
+    }
+
+    /** A new tensor sharing this one's storage, without history or flags. */
+    private Tensor sharingStorage() {
+        return data != null ? new Tensor(data) : new Tensor(floats);
+    }
+
+    /** A new tensor with a copy of this one's storage, without history or flags. */
+    private Tensor copyingStorage() {
+        return data != null ? new Tensor(data.copy()) : new Tensor(floats.copy());
     }
 
     /** Makes this new tensor the result of a recorded op (called once, right after construction). */
@@ -150,6 +215,120 @@ public final class Tensor {
     }
 
     /**
+     * A tensor of zeros in the given dtype.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param dtype the element type
+     * @return a new leaf tensor
+     */
+    public static Tensor zeros(int rows, int cols, DType dtype) {
+        return full(rows, cols, 0.0, dtype);
+    }
+
+    /**
+     * A tensor of ones in the given dtype.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param dtype the element type
+     * @return a new leaf tensor
+     */
+    public static Tensor ones(int rows, int cols, DType dtype) {
+        return full(rows, cols, 1.0, dtype);
+    }
+
+    /**
+     * A tensor with every entry equal to {@code value} in the given dtype (rounded to nearest for float32).
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param value the value of every entry
+     * @param dtype the element type
+     * @return a new leaf tensor
+     */
+    public static Tensor full(int rows, int cols, double value, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        Shapes.checkSize(rows, cols);
+        if (dtype == DType.FLOAT64) {
+            return full(rows, cols, value);
+        }
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        m.fill((float) value);
+        return new Tensor(m);
+    }
+
+    /**
+     * Standard normal values in the given dtype: drawn as {@link #randn(int, int, Random)} draws, then rounded to
+     * nearest for float32.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rng the source of randomness; advanced
+     * @param dtype the element type
+     * @return a new leaf tensor
+     */
+    public static Tensor randn(int rows, int cols, Random rng, DType dtype) {
+        return randn(rows, cols, rng).to(Objects.requireNonNull(dtype, "dtype"));
+    }
+
+    /**
+     * Uniform values in [0, 1) in the given dtype: drawn as {@link #rand(int, int, Random)} draws, then rounded to
+     * nearest for float32 (a value just below 1 may round to 1).
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rng the source of randomness; advanced
+     * @param dtype the element type
+     * @return a new leaf tensor
+     */
+    public static Tensor rand(int rows, int cols, Random rng, DType dtype) {
+        return rand(rows, cols, rng).to(Objects.requireNonNull(dtype, "dtype"));
+    }
+
+    /**
+     * A float32 tensor with the given rows.
+     *
+     * @param rows the values, one array per row, all of one length; copied
+     * @return a new float32 leaf tensor {@code rows.length x rows[0].length}
+     * @throws IllegalArgumentException if the rows differ in length
+     */
+    public static Tensor of(float[][] rows) {
+        Objects.requireNonNull(rows, "rows");
+        int cols = rows.length == 0 ? 0 : Objects.requireNonNull(rows[0], "rows[0]").length;
+        FMatrixRMaj m = new FMatrixRMaj(rows.length, cols);
+        for (int i = 0; i < rows.length; i++) {
+            Objects.requireNonNull(rows[i], "rows[" + i + "]");
+            if (rows[i].length != cols) {
+                throw new IllegalArgumentException("of: ragged rows: row 0 has " + cols + " values but row " + i
+                        + " has " + rows[i].length);
+            }
+            System.arraycopy(rows[i], 0, m.data, i * cols, cols);
+        }
+        return new Tensor(m);
+    }
+
+    /**
+     * A float32 tensor from values in row-major order. It has a name of its own: an overload of
+     * {@link #of(int, int, double...)} would capture calls with {@code int} values.
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param rowMajor {@code rows * cols} values, row after row; copied
+     * @return a new float32 leaf tensor
+     * @throws IllegalArgumentException if a size is negative or the number of values is not {@code rows * cols}
+     */
+    public static Tensor ofFloats(int rows, int cols, float... rowMajor) {
+        Objects.requireNonNull(rowMajor, "rowMajor");
+        Shapes.checkSize(rows, cols);
+        if ((long) rows * cols != rowMajor.length) {
+            throw new IllegalArgumentException("ofFloats: shape " + Shapes.of(rows, cols) + " needs "
+                    + (long) rows * cols + " values, got " + rowMajor.length);
+        }
+        return new Tensor(new FMatrixRMaj(rows, cols, true, rowMajor));
+    }
+
+    /**
      * A tensor of ones.
      *
      * @param rows number of rows
@@ -215,17 +394,22 @@ public final class Tensor {
 
     /** {@return the number of rows} */
     public int rows() {
-        return data.numRows;
+        return data != null ? data.numRows : floats.numRows;
     }
 
     /** {@return the number of columns} */
     public int cols() {
-        return data.numCols;
+        return data != null ? data.numCols : floats.numCols;
     }
 
     /** {@return {@code rows() * cols()}} */
     public int numel() {
-        return data.numRows * data.numCols;
+        return rows() * cols();
+    }
+
+    /** {@return the element type: {@link DType#FLOAT64} unless made float32} */
+    public DType dtype() {
+        return data != null ? DType.FLOAT64 : DType.FLOAT32;
     }
 
     /**
@@ -241,7 +425,8 @@ public final class Tensor {
             throw new IllegalArgumentException(
                     "get: index (" + row + ", " + col + ") is out of range for shape " + Shapes.of(this));
         }
-        return data.data[row * data.numCols + col];
+        int i = row * cols() + col;
+        return data != null ? data.data[i] : floats.data[i];
     }
 
     /**
@@ -254,21 +439,59 @@ public final class Tensor {
         if (numel() != 1 || rows() != 1) {
             throw new IllegalStateException("item: only a 1x1 tensor has an item, this one is " + Shapes.of(this));
         }
-        return data.data[0];
+        return data != null ? data.data[0] : floats.data[0];
     }
 
-    /** {@return a copy of the values, one array per row} */
+    /** {@return a copy of the values, one array per row (a float32 tensor's widened exactly)} */
     public double[][] toArray() {
+        DMatrixRMaj values = values();
         double[][] out = new double[rows()][cols()];
         for (int i = 0; i < out.length; i++) {
-            System.arraycopy(data.data, i * cols(), out[i], 0, cols());
+            System.arraycopy(values.data, i * cols(), out[i], 0, cols());
         }
         return out;
     }
 
-    /** {@return a copy of the values as an EJML matrix} */
+    /**
+     * A copy of a float32 tensor's values.
+     *
+     * @return one array per row
+     * @throws IllegalStateException if this tensor is float64 (convert it with {@code to(DType.FLOAT32)} first)
+     */
+    public float[][] toFloatArray() {
+        if (floats == null) {
+            throw new IllegalStateException("toFloatArray: this tensor is " + dtype() + ", not " + DType.FLOAT32
+                    + "; convert it with to(DType.FLOAT32) first, or read it with toArray()");
+        }
+        float[][] out = new float[rows()][cols()];
+        for (int i = 0; i < out.length; i++) {
+            System.arraycopy(floats.data, i * cols(), out[i], 0, cols());
+        }
+        return out;
+    }
+
+    /** {@return a copy of the values as an EJML matrix (a float32 tensor's widened exactly)} */
     public DMatrixRMaj toMatrix() {
-        return data.copy();
+        return data != null ? data.copy() : widen(floats);
+    }
+
+    /**
+     * This tensor in another dtype, as PyTorch's {@code x.to(torch.float32)} or {@code x.double()}: float64 values
+     * round to the nearest float32 value, float32 values widen exactly. Casting to the tensor's own dtype returns the
+     * tensor itself.
+     *
+     * <p>Gradient: {@code g} cast back to this tensor's dtype.
+     *
+     * @param dtype the dtype of the result
+     * @return this tensor if it has that dtype, else a new tensor
+     */
+    public Tensor to(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (dtype == dtype()) {
+            return this;
+        }
+        DType from = dtype();
+        return Autograd.op("to", Tensor.of(values(), dtype), this, g -> g.to(from));
     }
 
     /** {@return the shape, the op that made this tensor, and the values (up to 6x6, then ellipses)} */
@@ -320,7 +543,7 @@ public final class Tensor {
             throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs; this "
                     + "tensor is " + Shapes.of(this) + ", pass a gradient of that shape");
         }
-        Backward.accumulate(this, Tensor.scalar(1.0), false, false);
+        Backward.accumulate(this, Tensor.full(1, 1, 1.0, dtype()), false, false);
     }
 
     /**
@@ -400,7 +623,12 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: the gradient of a " + Shapes.of(this)
                     + " tensor can't be " + Shapes.of(grad));
         }
-        Tensor view = new Tensor(grad.data.copy());
+        if (grad.dtype() != dtype()) {
+            throw new IllegalArgumentException("setGrad: the gradient of a " + dtype() + " tensor must be "
+                    + dtype() + ", not " + grad.dtype() + " (as PyTorch's assigned grad); convert it with to("
+                    + dtype() + ")");
+        }
+        Tensor view = grad.copyingStorage();
         view.readOnly = true;
         this.grad = view;
     }
@@ -439,7 +667,7 @@ public final class Tensor {
     void accumulateGrad(Tensor g) {
         Tensor total = grad == null ? g : grad.add(g);
         if (total.isLeaf()) {
-            Tensor view = new Tensor(total.data);
+            Tensor view = total.sharingStorage();
             view.readOnly = true;
             total = view;
         }
@@ -456,9 +684,9 @@ public final class Tensor {
     public Tensor detach() {
         Tensor out;
         if (isLeaf()) {
-            out = new Tensor(data.copy());
+            out = copyingStorage();
         } else {
-            out = new Tensor(data);
+            out = sharingStorage();
             out.readOnly = true;
         }
         out.torchShape = torchShape;
@@ -497,7 +725,8 @@ public final class Tensor {
 
     /**
      * Changes a leaf's values in place: the one path by which optimizers and {@code loadStateDict} update
-     * parameters. Gradients and detached views of op results, whose storage other tensors may share, refuse it. The update receives the row-major values (modified) and the row-major gradient (not modified;
+     * parameters. A float32 tensor's values are widened for the update and rounded back to nearest after it (see
+     * {@link #updateFloatsInPlace} for an update in float32). Gradients and detached views of op results, whose storage other tensors may share, refuse it. The update receives the row-major values (modified) and the row-major gradient (not modified;
      * {@code null} when {@link #grad()} is null). Nothing is recorded in the graph.
      *
      * @param update the change to make
@@ -514,7 +743,83 @@ public final class Tensor {
             throw new IllegalStateException("updateInPlace: this tensor is a gradient or a detached view of an op's "
                     + "result, whose storage other tensors may share; copy it first (Tensor.from(t.toMatrix()))");
         }
-        update.apply(data.data, grad == null ? null : grad.data.data);
+        if (data != null) {
+            update.apply(data.data, grad == null ? null : grad.data.data);
+            return;
+        }
+        // float32: the update computes in double on the widened values, which are then rounded back
+        DMatrixRMaj values = widen(floats);
+        update.apply(values.data, grad == null ? null : grad.values().data);
+        float[] f = floats.data;
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values.data[i];
+        }
+    }
+
+    /**
+     * Changes a float32 leaf's values in place, in float32: as {@link #updateInPlace}, with the float storage itself.
+     *
+     * @param update the change to make
+     * @throws IllegalStateException if this tensor is not float32, not a leaf, or is a gradient or a detached view
+     */
+    public void updateFloatsInPlace(FloatInPlaceUpdate update) {
+        Objects.requireNonNull(update, "update");
+        if (floats == null) {
+            throw new IllegalStateException("updateFloatsInPlace: this tensor is " + dtype() + ", not "
+                    + DType.FLOAT32 + "; use updateInPlace");
+        }
+        if (!isLeaf() || readOnly) {
+            updateInPlace((v, g) -> { });   // throws the leaf/read-only message
+        }
+        update.apply(floats.data, grad == null ? null : grad.floats.data);
+    }
+
+    /**
+     * Converts a leaf's storage to another dtype in place, as PyTorch's {@code param.data = param.data.to(dtype)}: the
+     * path by which {@code Module.to(DType)} converts parameters, so that a parameter stays the same object (an
+     * optimizer made before keeps working). Float64 values round to the nearest float32 value, float32 values widen
+     * exactly. The gradient is cleared (it would have the old dtype). Graphs built before the cast are not valid
+     * after it. Converting to the tensor's own dtype changes nothing.
+     *
+     * @param dtype the new element type
+     * @throws IllegalStateException if this tensor is not a leaf, or is a gradient or a detached view of an op's
+     *     result
+     */
+    public void toInPlace(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (!isLeaf() || readOnly) {
+            updateInPlace((v, g) -> { });   // throws the leaf/read-only message
+        }
+        if (dtype == dtype()) {
+            return;
+        }
+        if (dtype == DType.FLOAT32) {
+            floats = round(data);
+            data = null;
+        } else {
+            data = widen(floats);
+            floats = null;
+        }
+        grad = null;
+    }
+
+    /**
+     * A change to a float32 leaf's values, given its gradient: see {@link Tensor#updateFloatsInPlace}.
+     */
+    @FunctionalInterface
+    public interface FloatInPlaceUpdate {
+        /**
+         * Changes the values.
+         *
+         * @param values the row-major values; modified
+         * @param grad the row-major gradient, or {@code null}; not modified
+         */
+        void apply(float[] values, float[] grad);
+    }
+
+    /** A 1x1 constant in this tensor's dtype: a {@code double} argument never promotes, as PyTorch's numbers. */
+    private Tensor constant(double value) {
+        return full(1, 1, value, dtype());
     }
 
     /**
@@ -556,7 +861,7 @@ public final class Tensor {
      * @return {@code this + value}
      */
     public Tensor add(double value) {
-        return ArithmeticOps.add(this, scalar(value));
+        return ArithmeticOps.add(this, constant(value));
     }
 
     /**
@@ -581,7 +886,7 @@ public final class Tensor {
      * @return {@code this - value}
      */
     public Tensor sub(double value) {
-        return ArithmeticOps.sub(this, scalar(value));
+        return ArithmeticOps.sub(this, constant(value));
     }
 
     /**
@@ -606,7 +911,7 @@ public final class Tensor {
      * @return {@code this * value}
      */
     public Tensor mul(double value) {
-        return ArithmeticOps.mul(this, scalar(value));
+        return ArithmeticOps.mul(this, constant(value));
     }
 
     /**
@@ -632,7 +937,7 @@ public final class Tensor {
      * @return {@code this / value}
      */
     public Tensor div(double value) {
-        return ArithmeticOps.div(this, scalar(value));
+        return ArithmeticOps.div(this, constant(value));
     }
 
     /**
@@ -1229,7 +1534,7 @@ public final class Tensor {
      * @return a new tensor of this shape
      */
     public Tensor gt(double value) {
-        return gt(scalar(value));
+        return gt(constant(value));
     }
 
     /**
@@ -1254,7 +1559,7 @@ public final class Tensor {
      * @return a new tensor of this shape
      */
     public Tensor ge(double value) {
-        return ge(scalar(value));
+        return ge(constant(value));
     }
 
     /**
@@ -1279,7 +1584,7 @@ public final class Tensor {
      * @return a new tensor of this shape
      */
     public Tensor lt(double value) {
-        return lt(scalar(value));
+        return lt(constant(value));
     }
 
     /**
@@ -1304,7 +1609,7 @@ public final class Tensor {
      * @return a new tensor of this shape
      */
     public Tensor le(double value) {
-        return le(scalar(value));
+        return le(constant(value));
     }
 
     /**
@@ -1329,7 +1634,7 @@ public final class Tensor {
      * @return a new tensor of this shape
      */
     public Tensor eq(double value) {
-        return eq(scalar(value));
+        return eq(constant(value));
     }
 
     // ---------------------------------------------------------------- IndexOps

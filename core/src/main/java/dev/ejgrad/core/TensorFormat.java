@@ -2,7 +2,10 @@ package dev.ejgrad.core;
 
 import java.util.Locale;
 
-/** Prints a tensor as PyTorch does: values in aligned columns, at most 6x6 shown, the rest elided. */
+/**
+ * Prints a tensor as PyTorch does: values in aligned columns, at most 6x6 shown, the rest elided, and the dtype named
+ * when it is not float64 (ejgrad's default).
+ */
 final class TensorFormat {
 
     private static final int EDGE = 3;
@@ -12,6 +15,9 @@ final class TensorFormat {
 
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder("tensor(").append(Shapes.of(t));
+        if (t.dtype() != DType.FLOAT64) {
+            sb.append(", dtype=float32");   // as PyTorch, which names a dtype other than its default
+        }
         if (t.opName() != null) {
             sb.append(", grad_fn=").append(t.opName());
         } else if (t.requiresGrad()) {
@@ -22,9 +28,10 @@ final class TensorFormat {
         int[] cols = shown(t.cols());
         String[][] cells = new String[rows.length][cols.length];
         int width = 0;
+        double[] values = t.values().data;
         for (int i = 0; i < rows.length; i++) {
             for (int j = 0; j < cols.length; j++) {
-                cells[i][j] = cols[j] < 0 || rows[i] < 0 ? "..." : number(t.data.data[rows[i] * t.cols() + cols[j]]);
+                cells[i][j] = cols[j] < 0 || rows[i] < 0 ? "..." : number(values[rows[i] * t.cols() + cols[j]]);
                 width = Math.max(width, cells[i][j].length());
             }
         }

@@ -5,6 +5,7 @@ import static dev.ejgrad.core.ArithmeticOps.map;
 import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * Elementwise functions. Each forward is one line of math and each rule the matching formula of ATen's
@@ -21,9 +22,7 @@ final class UnaryOps {
     }
 
     static Tensor exp(Tensor x) {
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().exp(x.data, out);
-        return Autograd.op("exp", out, x, (g, e) -> g.mul(e));
+        return Autograd.op("exp", map(x, Kernels.get()::exp, (in, f) -> Kernels.get().map(in, Math::exp, f)), x, (g, e) -> g.mul(e));
     }
 
     static Tensor log(Tensor x) {
@@ -31,18 +30,18 @@ final class UnaryOps {
     }
 
     static Tensor sqrt(Tensor x) {
-        return Autograd.op("sqrt", map(x.data, Math::sqrt), x, (g, s) -> g.div(s.mul(2)));
+        return Autograd.op("sqrt", map(x, Math::sqrt), x, (g, s) -> g.div(s.mul(2)));
     }
 
     static Tensor abs(Tensor x) {
         // as ATen: g · sgn(x), with sgn(±0) = sgn(NaN) = 0, a constant
-        return unary("abs", x, Math::abs, g -> g.mul(new Tensor(map(x.data, UnaryOps::sgn))));
+        return unary("abs", x, Math::abs, g -> g.mul(map(x, UnaryOps::sgn)));
     }
 
     static Tensor pow(Tensor x, double p) {
         if (p == 0) {
             // as ATen's pow_backward: exponent 0 has gradient 0 everywhere, even where x^-1 is infinite
-            return unary("pow", x, v -> 1.0, g -> Tensor.zeros(g.rows(), g.cols()));
+            return unary("pow", x, v -> 1.0, g -> Tensor.zeros(g.rows(), g.cols(), g.dtype()));
         }
         return unary("pow", x, powOf(p), g -> g.mul(x.pow(p - 1).mul(p)));
     }
@@ -74,17 +73,17 @@ final class UnaryOps {
     }
 
     static Tensor expm1(Tensor x) {
-        return Autograd.op("expm1", map(x.data, Math::expm1), x, (g, e) -> g.mul(e.add(1)));
+        return Autograd.op("expm1", map(x, Math::expm1), x, (g, e) -> g.mul(e.add(1)));
     }
 
     static Tensor reciprocal(Tensor x) {
         // as ATen: -g · r², so 1/1e200 has gradient -0.0 and 1/±0 gradient -inf
-        return Autograd.op("reciprocal", map(x.data, v -> 1 / v), x, (g, r) -> g.neg().mul(r.mul(r)));
+        return Autograd.op("reciprocal", map(x, v -> 1 / v), x, (g, r) -> g.neg().mul(r.mul(r)));
     }
 
     static Tensor rsqrt(Tensor x) {
         // as ATen: -0.5 · g · r³
-        return Autograd.op("rsqrt", map(x.data, v -> 1 / Math.sqrt(v)), x, (g, r) -> g.mul(-0.5).mul(r.pow(3)));
+        return Autograd.op("rsqrt", map(x, v -> 1 / Math.sqrt(v)), x, (g, r) -> g.mul(-0.5).mul(r.pow(3)));
     }
 
     static Tensor sin(Tensor x) {
@@ -102,38 +101,45 @@ final class UnaryOps {
 
     static Tensor sigmoid(Tensor x) {
         // 1/(1+e^-x) is finite for every x: e^-x overflows to inf only where the result is 0
-        DMatrixRMaj out = map(x.data, v -> 1 / (1 + Math.exp(-v)));
+        Tensor out = map(x, v -> 1 / (1 + Math.exp(-v)));
         // as ATen's sigmoid_backward: g · (1 - s) · s
         return Autograd.op("sigmoid", out, x, (g, s) -> g.mul(s.neg().add(1)).mul(s));
     }
 
     static Tensor tanh(Tensor x) {
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().tanh(x.data, out);
+        Tensor out = map(x, Kernels.get()::tanh, (in, f) -> Kernels.get().map(in, Math::tanh, f));
         // as ATen's tanh_backward: g · (1 - t²)
         return Autograd.op("tanh", out, x, (g, t) -> g.mul(t.mul(t).neg().add(1)));
     }
 
     static Tensor relu(Tensor x) {
         // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().relu(x.data, out);
+        Tensor out = map(x, Kernels.get()::relu, Kernels.get()::relu);
         return Autograd.op("relu", out, x, g -> thresholdBackward(g, out));
     }
 
     /** ATen's {@code threshold_backward(g, out, 0)}: {@code out <= 0 ? 0 : g}, relu's fused backward. */
-    private static Tensor thresholdBackward(Tensor g, DMatrixRMaj out) {
-        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
-        Kernels.get().reluBackward(g.data, out, gx);
+    private static Tensor thresholdBackward(Tensor g, Tensor out) {
+        Tensor gx;
+        if (g.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32) {
+            FMatrixRMaj f = new FMatrixRMaj(g.rows(), g.cols());
+            Kernels.get().reluBackward(g.floats(), out.floats(), f);
+            gx = new Tensor(f);
+        } else {
+            DMatrixRMaj d = new DMatrixRMaj(g.rows(), g.cols());
+            Kernels.get().reluBackward(g.values(), out.values(), d);
+            gx = Tensor.of(d, g.dtype());
+        }
         return Autograd.op("thresholdBackward", gx, g, gg -> thresholdBackward(gg, out));
     }
 
     static Tensor logSigmoid(Tensor x) {
         // as ATen's log_sigmoid_forward: min(x, 0) - log1p(z) with z = e^-|x|, and z kept for the backward
-        DMatrixRMaj z = map(x.data, v -> Math.exp(-Math.abs(v)));
+        DMatrixRMaj z = map(x.values(), v -> Math.exp(-Math.abs(v)));
         DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        double[] xs = x.values().data;
         for (int i = 0; i < out.data.length; i++) {
-            out.data[i] = Math.min(x.data.data[i], 0) - Math.log1p(z.data[i]);
+            out.data[i] = Math.min(xs[i], 0) - Math.log1p(z.data[i]);
         }
         return Autograd.op("logSigmoid", out, x, g -> logSigmoidBackward(g, x, z));
     }
@@ -145,11 +151,13 @@ final class UnaryOps {
      */
     private static Tensor logSigmoidBackward(Tensor g, Tensor x, DMatrixRMaj z) {
         DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        double[] xs = x.values().data;
+        double[] gs = g.values().data;
         for (int i = 0; i < gx.data.length; i++) {
-            boolean negative = x.data.data[i] < 0;
+            boolean negative = xs[i] < 0;
             double maxDeriv = negative ? 1 : 0;
             double sign = negative ? 1 : -1;
-            gx.data[i] = (maxDeriv - sign * (z.data[i] / (1 + z.data[i]))) * g.data.data[i];
+            gx.data[i] = (maxDeriv - sign * (z.data[i] / (1 + z.data[i]))) * gs[i];
         }
         return Autograd.op("logSigmoidBackward", gx,
                 g, gg -> logSigmoidBackward(gg, x, z),
@@ -176,17 +184,19 @@ final class UnaryOps {
      */
     private static Tensor softplusBackward(Tensor g, Tensor x, double beta, double threshold) {
         DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
+        double[] xs = x.values().data;
+        double[] gs = g.values().data;
         for (int i = 0; i < gx.data.length; i++) {
-            double v = x.data.data[i] * beta;
+            double v = xs[i] * beta;
             double z = Math.exp(v);
-            gx.data[i] = v > threshold ? g.data.data[i] : g.data.data[i] * z / (z + 1);
+            gx.data[i] = v > threshold ? gs[i] : gs[i] * z / (z + 1);
         }
         return Autograd.op("softplusBackward", gx,
                 g, gg -> softplusBackward(gg, x, beta, threshold),
                 x, gg -> {
                     Tensor s = (beta == 1 ? x : x.mul(beta)).sigmoid();
                     Tensor d = gg.mul(g).mul(s.neg().add(1)).mul(s);
-                    return keepWhere("softplusDoubleBackward", beta == 1 ? d : d.mul(beta), x.data,
+                    return keepWhere("softplusDoubleBackward", beta == 1 ? d : d.mul(beta), x.values(),
                             v -> v * beta < threshold);
                 });
     }
@@ -199,7 +209,7 @@ final class UnaryOps {
         // compared as ATen's std::min(std::max(x, min), max), so that -0.0 at a bound of 0.0 stays -0.0
         // (Math.max(-0.0, 0.0) is 0.0); NaN stays NaN
         return unary("clamp", x, v -> v < min ? min : v > max ? max : v,
-                g -> keepWhere("clampBackward", g, x.data, v -> v >= min && v <= max));
+                g -> keepWhere("clampBackward", g, x.values(), v -> v >= min && v <= max));
     }
 
     /**
@@ -208,9 +218,10 @@ final class UnaryOps {
      */
     static Tensor keepWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep) {
         DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
+        double[] gs = g.values().data;
         for (int i = 0; i < out.data.length; i++) {
             // a select, as ATen's threshold_backward and clamp_backward: exactly 0, even for an infinite or NaN g
-            out.data[i] = keep.test(x.data[i]) ? g.data.data[i] : 0.0;
+            out.data[i] = keep.test(x.data[i]) ? gs[i] : 0.0;
         }
         return Autograd.op(name, out, g, gg -> keepWhere(name, gg, x, keep));
     }
@@ -221,8 +232,9 @@ final class UnaryOps {
      */
     static Tensor scaleWhere(String name, Tensor g, DMatrixRMaj x, DoublePredicate keep, double otherwise) {
         DMatrixRMaj out = new DMatrixRMaj(g.rows(), g.cols());
+        double[] gs = g.values().data;
         for (int i = 0; i < out.data.length; i++) {
-            double gv = g.data.data[i];
+            double gv = gs[i];
             out.data[i] = keep.test(x.data[i]) ? gv : gv * otherwise;
         }
         return Autograd.op(name, out, g, gg -> scaleWhere(name, gg, x, keep, otherwise));
@@ -234,6 +246,6 @@ final class UnaryOps {
     }
 
     private static Tensor unary(String name, Tensor x, DoubleUnaryOperator f, GradFn rule) {
-        return Autograd.op(name, map(x.data, f), x, rule);
+        return Autograd.op(name, map(x, f), x, rule);
     }
 }

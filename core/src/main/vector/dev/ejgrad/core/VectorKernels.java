@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * Kernels on the JDK Vector API ({@code jdk.incubator.vector}), used when that module is present.
@@ -18,6 +20,12 @@ import org.ejml.data.DMatrixRMaj;
  * while packing, so no transpose is ever materialised. Large products are split over column ranges of {@code C}, one
  * range per thread; every element is summed in the same order whatever the split, so results do not depend on the
  * thread count.
+ *
+ * <p><b>float32.</b> The float32 products run {@link FloatVectorGemm}, with {@link FloatScalarGemm}'s bits. The
+ * float32 {@code binary}, {@code relu} and {@code reluBackward} run on {@link FloatVector} (twice the lanes of
+ * float64), with each row's tail, and a broadcast op's rows where neither side is contiguous, on the scalar loops of
+ * {@link JavaKernels}: the same float32 operations, so the same bits. {@code map}, {@code zip} (a lambda per element),
+ * {@code transpose} and {@code sumTo} are the plain-Java ones.
  */
 final class VectorKernels implements Kernels {
 
@@ -33,10 +41,15 @@ final class VectorKernels implements Kernels {
     /** Packing buffers, one pair per thread, grown as needed and reused: a product allocates nothing. */
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+
     private final Workers workers;
+    private final FloatVectorGemm floatGemm;
 
     VectorKernels(Workers workers) {
         this.workers = workers;
+        this.floatGemm = new FloatVectorGemm(workers);
     }
 
     /** The longest the warm-up tries before it leaves the products on the scalar twin for good. */
@@ -420,5 +433,206 @@ final class VectorKernels implements Kernels {
     @Override
     public void transpose(DMatrixRMaj a, DMatrixRMaj out) {
         JavaKernels.INSTANCE.transpose(a, out);
+    }
+
+    // ---- float32 ----
+
+    /**
+     * The float32 warm-up: {@link FloatVectorGemm#warmUp}, then every path of the float32 elementwise kernels (each op
+     * on operands of the same shape, a repeated row, a repeated column and a repeated scalar on either side; relu and
+     * its backward) on small matrices, until they run faster than the plain-Java loops three times in a row (or
+     * {@code limitNanos} have passed in all).
+     *
+     * @return whether the float32 vector kernels are now the faster ones
+     */
+    boolean warmUpFloat(long limitNanos) {
+        long t0 = System.nanoTime();
+        if (!floatGemm.warmUp(limitNanos)) {
+            return false;
+        }
+        int cols = 2 * FL + 3;
+        FMatrixRMaj full = new FMatrixRMaj(3, cols);
+        FMatrixRMaj row = new FMatrixRMaj(1, cols);
+        FMatrixRMaj col = new FMatrixRMaj(3, 1);
+        FMatrixRMaj one = new FMatrixRMaj(1, 1);
+        FMatrixRMaj out = new FMatrixRMaj(3, cols);
+        for (int i = 0; i < full.data.length; i++) {
+            full.data[i] = (i % 7) - 3.5f;
+        }
+        row.data[0] = 1.5f;
+        col.data[0] = -2.5f;
+        one.data[0] = 0.75f;
+        FMatrixRMaj x = new FMatrixRMaj(16, 256);
+        FMatrixRMaj y = new FMatrixRMaj(16, 256);
+        FMatrixRMaj z = new FMatrixRMaj(16, 256);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = (i % 11) - 5;
+            y.data[i] = (i % 5) + 1;
+        }
+        int good = 0;
+        for (int round = 0; good < 3 && System.nanoTime() - t0 < limitNanos; round++) {
+            // as the GEMM's warm-up: many calls while C2 takes the loops up, then a few, and a pause
+            int calls = round < 4 ? 1000 : 10;
+            for (int r = 0; r < calls; r++) {
+                for (Binary op : Binary.values()) {
+                    binary(op, full, full, out);
+                    binary(op, full, row, out);
+                    binary(op, full, col, out);
+                    binary(op, full, one, out);
+                    binary(op, row, full, out);
+                    binary(op, col, full, out);
+                    binary(op, one, full, out);
+                }
+                relu(full, out);
+                reluBackward(full, full, out);
+            }
+            long v0 = System.nanoTime();
+            binary(Binary.MUL, x, y, z);
+            relu(x, z);
+            reluBackward(y, x, z);
+            long v1 = System.nanoTime();
+            JavaKernels.INSTANCE.binary(Binary.MUL, x, y, z);
+            JavaKernels.INSTANCE.relu(x, z);
+            JavaKernels.INSTANCE.reluBackward(y, x, z);
+            long v2 = System.nanoTime();
+            good = v1 - v0 < v2 - v1 ? good + 1 : 0;
+            if (round >= 4 && good == 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return good >= 3;
+    }
+
+    static String describeFloat() {
+        return FloatVectorGemm.describe();
+    }
+
+    @Override
+    public void mult(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        floatGemm.gemm(false, false, a.numRows, b.numCols, a.numCols, a.data, b.data, c.data);
+    }
+
+    @Override
+    public void multTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        floatGemm.gemm(true, false, a.numCols, b.numCols, a.numRows, a.data, b.data, c.data);
+    }
+
+    @Override
+    public void multTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        floatGemm.gemm(false, true, a.numRows, b.numRows, a.numCols, a.data, b.data, c.data);
+    }
+
+    @Override
+    public void map(FMatrixRMaj in, DoubleUnaryOperator f, FMatrixRMaj out) {
+        JavaKernels.INSTANCE.map(in, f, out);
+    }
+
+    @Override
+    public void zip(FMatrixRMaj a, FMatrixRMaj b, DoubleBinaryOperator f, FMatrixRMaj out) {
+        JavaKernels.INSTANCE.zip(a, b, f, out);
+    }
+
+    @Override
+    public void binary(Binary op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out) {
+        int rows = out.numRows;
+        int cols = out.numCols;
+        if (a.numRows == rows && a.numCols == cols && b.numRows == rows && b.numCols == cols) {
+            binaryLanes(op, a.data, 0, 1, b.data, 0, 1, out.data, 0, rows * cols);
+            return;
+        }
+        // a side of size 1 is read with stride 0
+        int xRow = a.numRows == 1 ? 0 : a.numCols;
+        int xCol = a.numCols == 1 ? 0 : 1;
+        int yRow = b.numRows == 1 ? 0 : b.numCols;
+        int yCol = b.numCols == 1 ? 0 : 1;
+        for (int i = 0; i < rows; i++) {
+            binaryLanes(op, a.data, i * xRow, xCol, b.data, i * yRow, yCol, out.data, i * cols, cols);
+        }
+    }
+
+    /**
+     * {@link JavaKernels#binaryRange} over {@code [0, n)} on whole vectors where one side or both are contiguous (a
+     * step of 0 is one value, broadcast once), the rest on the scalar loop. One loop per op and case: the Vector API
+     * compiles an operation to one instruction only where the operation is a constant.
+     */
+    private static void binaryLanes(Binary op, float[] x, int xi, int xStep, float[] y, int yi, int yStep, float[] z,
+            int o, int n) {
+        int j = 0;
+        int upper = F.loopBound(n);
+        if (upper > 0 && xStep == 1 && yStep == 1) {
+            switch (op) {
+                case ADD: for (; j < upper; j += FL) { at(x, xi + j).add(at(y, yi + j)).intoArray(z, o + j); } break;
+                case SUB: for (; j < upper; j += FL) { at(x, xi + j).sub(at(y, yi + j)).intoArray(z, o + j); } break;
+                case MUL: for (; j < upper; j += FL) { at(x, xi + j).mul(at(y, yi + j)).intoArray(z, o + j); } break;
+                default: for (; j < upper; j += FL) { at(x, xi + j).div(at(y, yi + j)).intoArray(z, o + j); } break;
+            }
+        } else if (upper > 0 && xStep == 1) {
+            FloatVector w = FloatVector.broadcast(F, y[yi]);
+            switch (op) {
+                case ADD: for (; j < upper; j += FL) { at(x, xi + j).add(w).intoArray(z, o + j); } break;
+                case SUB: for (; j < upper; j += FL) { at(x, xi + j).sub(w).intoArray(z, o + j); } break;
+                case MUL: for (; j < upper; j += FL) { at(x, xi + j).mul(w).intoArray(z, o + j); } break;
+                default: for (; j < upper; j += FL) { at(x, xi + j).div(w).intoArray(z, o + j); } break;
+            }
+        } else if (upper > 0 && yStep == 1) {
+            FloatVector v = FloatVector.broadcast(F, x[xi]);
+            switch (op) {
+                case ADD: for (; j < upper; j += FL) { v.add(at(y, yi + j)).intoArray(z, o + j); } break;
+                case SUB: for (; j < upper; j += FL) { v.sub(at(y, yi + j)).intoArray(z, o + j); } break;
+                case MUL: for (; j < upper; j += FL) { v.mul(at(y, yi + j)).intoArray(z, o + j); } break;
+                default: for (; j < upper; j += FL) { v.div(at(y, yi + j)).intoArray(z, o + j); } break;
+            }
+        }
+        JavaKernels.binaryRange(op, x, xi, xStep, y, yi, yStep, z, o, j, n);
+    }
+
+    private static FloatVector at(float[] x, int i) {
+        return FloatVector.fromArray(F, x, i);
+    }
+
+    @Override
+    public void relu(FMatrixRMaj in, FMatrixRMaj out) {
+        float[] x = in.data;
+        float[] z = out.data;
+        int n = in.getNumElements();
+        int upper = F.loopBound(n);
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (; i < upper; i += FL) {
+            FloatVector v = at(x, i);
+            // x < 0 is false for -0.0 and NaN, which pass unchanged, as in the scalar loop
+            v.blend(zero, v.lt(0f)).intoArray(z, i);
+        }
+        JavaKernels.reluRange(x, z, i, n);
+    }
+
+    @Override
+    public void reluBackward(FMatrixRMaj g, FMatrixRMaj out, FMatrixRMaj gradIn) {
+        float[] gv = g.data;
+        float[] r = out.data;
+        float[] z = gradIn.data;
+        int n = gradIn.getNumElements();
+        int upper = F.loopBound(n);
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (; i < upper; i += FL) {
+            at(gv, i).blend(zero, at(r, i).compare(VectorOperators.LE, 0f)).intoArray(z, i);
+        }
+        JavaKernels.reluBackwardRange(gv, r, z, i, n);
+    }
+
+    @Override
+    public void transpose(FMatrixRMaj a, FMatrixRMaj out) {
+        JavaKernels.INSTANCE.transpose(a, out);
+    }
+
+    @Override
+    public void sumTo(FMatrixRMaj g, FMatrixRMaj out) {
+        JavaKernels.INSTANCE.sumTo(g, out);
     }
 }

@@ -36,7 +36,7 @@ class OpCatalogueTest {
 
     /** Tensor's public methods that are not ops: making, reading and the autograd controls. */
     private static final Set<String> NOT_OPS = Set.of("of", "scalar", "row", "column", "from", "zeros", "ones",
-            "full", "randn", "rand", "requiresGrad", "grad", "detach", "retainGrad", "withTorchShape");
+            "full", "randn", "rand", "ofFloats", "requiresGrad", "grad", "detach", "retainGrad", "withTorchShape");
 
     /** {@code name(Type,Type)} of every public method of Tensor that returns a tensor or indices and is an op. */
     static Set<String> publicOps() {

@@ -403,6 +403,8 @@ public final class OpCatalogue {
         ops.add(of("indexSelect dim 1, repeats", "indexSelect(int,int[])", xs -> xs[0].indexSelect(1, 3, 3, 1))
                 .sample(new Input(3, 4, Z)).order(zero).tag("indexselect"));
         // ShapeOps
+        ops.add(of("to", "to(DType)", xs -> xs[0].to(DType.FLOAT64)).sample(new Input(3, 4, Z))
+                .order(zero).yields(DType.FLOAT64));
         ops.add(of("reshape", "reshape(int,int)", xs -> xs[0].reshape(2, 6)).sample(new Input(3, 4, Z)).order(zero)
                 .tag("reshape"));
         ops.add(of("narrow dim 0", "narrow(int,int,int)", xs -> xs[0].narrow(0, 1, 2)).sample(new Input(3, 4, Z))
