@@ -2,7 +2,6 @@ package dev.ejgrad.core;
 
 import static dev.ejgrad.testing.Golden.assertClose;
 import static dev.ejgrad.testing.Golden.ints;
-import static dev.ejgrad.testing.Golden.number;
 import static dev.ejgrad.testing.Golden.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ejgrad.testing.Golden;
-import java.util.ArrayList;
+import dev.ejgrad.testing.GoldenOps;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -24,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The ops of the core2 golden file (activations, statistics, indexing, comparisons) against PyTorch: value,
  * first-order gradients (1e-12) and Hessian-vector products (1e-11) of the differentiable ones, values of argmax,
- * argmin and the comparisons.
+ * argmin and the comparisons; each op called through {@link GoldenOps}, the table every golden test shares.
  */
 class GoldenCore2OpsTest {
 
@@ -64,7 +62,7 @@ class GoldenCore2OpsTest {
         Map<String, Tensor> xs = new LinkedHashMap<>();
         c.get("v").fieldNames().forEachRemaining(k -> xs.put(k, tensor(in.get(k)).requiresGrad(true)));
         Function<String, Tensor> arg = k -> xs.containsKey(k) ? xs.get(k) : tensor(in.get(k));
-        Tensor out = apply(c, arg);
+        Tensor out = GoldenOps.apply(c, arg);
         if (c.get("args").has("then")) {
             out = out.tanh();
         }
@@ -75,18 +73,8 @@ class GoldenCore2OpsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("comparisons")
     void comparisonsMatchLibtorch(String name, JsonNode c) {
-        JsonNode in = c.get("inputs");
-        Tensor a = tensor(in.get("a")).requiresGrad(true);
-        JsonNode b = in.get("b");
-        Tensor out;
-        boolean scalar = !b.isArray();
-        switch (c.get("op").asText()) {
-            case "gt": out = scalar ? a.gt(number(b)) : a.gt(tensor(b)); break;
-            case "ge": out = scalar ? a.ge(number(b)) : a.ge(tensor(b)); break;
-            case "lt": out = scalar ? a.lt(number(b)) : a.lt(tensor(b)); break;
-            case "le": out = scalar ? a.le(number(b)) : a.le(tensor(b)); break;
-            default: out = scalar ? a.eq(number(b)) : a.eq(tensor(b));
-        }
+        Tensor a = tensor(c.get("inputs").get("a")).requiresGrad(true);
+        Tensor out = GoldenOps.apply(c, k -> k.equals("a") ? a : tensor(c.get("inputs").get(k)));
         assertClose(name, c.get("output"), out);
         assertFalse(out.requiresGrad(), "a comparison never requires grad");
     }
@@ -95,60 +83,7 @@ class GoldenCore2OpsTest {
     @MethodSource("argExtremes")
     void argmaxAndArgminMatchLibtorch(String name, JsonNode c) {
         Tensor a = tensor(c.get("inputs").get("a"));
-        int dim = c.get("args").get("dim").asInt();
-        int[] out = "argmax".equals(c.get("op").asText()) ? a.argmax(dim) : a.argmin(dim);
+        int[] out = GoldenOps.indices(c, a);
         assertArrayEquals(ints(c.get("output")), out, name);
-    }
-
-    private static Tensor apply(JsonNode c, Function<String, Tensor> arg) {
-        JsonNode args = c.get("args");
-        JsonNode in = c.get("inputs");
-        Tensor a = arg.apply("a");
-        switch (c.get("op").asText()) {
-            case "square": return a.square();
-            case "log1p": return a.log1p();
-            case "expm1": return a.expm1();
-            case "reciprocal": return a.reciprocal();
-            case "rsqrt": return a.rsqrt();
-            case "sin": return a.sin();
-            case "cos": return a.cos();
-            case "erf": return a.erf();
-            case "gelu": return "tanh".equals(args.get("approximate").asText()) ? a.geluTanh() : a.gelu();
-            case "silu": return a.silu();
-            case "leaky_relu": return a.leakyRelu(number(args.get("negative_slope")));
-            case "elu": return a.elu(number(args.get("alpha")));
-            case "hardtanh": return a.hardtanh(number(args.get("min_val")), number(args.get("max_val")));
-            case "maximum": return a.maximum(arg.apply("b"));
-            case "minimum": return a.minimum(arg.apply("b"));
-            case "pow": return a.pow(arg.apply("b"));
-            case "min": return a.min(args.get("dim").asInt());
-            case "var": return a.var(args.get("dim").asInt(), args.get("correction").asInt());
-            case "std": return a.std(args.get("dim").asInt(), args.get("correction").asInt());
-            case "norm": return a.norm();
-            case "where": return Tensor.where(tensor(in.get("condition")), a, arg.apply("b"));
-            case "masked_fill": return a.maskedFill(tensor(in.get("mask")), number(args.get("value")));
-            case "reshape": return a.reshape(args.get("shape").get(0).asInt(), args.get("shape").get(1).asInt());
-            case "narrow":
-                return a.narrow(args.get("dim").asInt(), args.get("start").asInt(), args.get("length").asInt());
-            case "index_select": return a.indexSelect(args.get("dim").asInt(), ints(in.get("index")));
-            case "gather": {
-                JsonNode index = in.get("index");
-                int[][] idx = new int[index.size()][];
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = ints(index.get(i));
-                }
-                return a.gather(args.get("dim").asInt(), idx);
-            }
-            case "cat": {
-                List<Tensor> parts = new ArrayList<>();
-                for (String k : new String[] {"a", "b", "c"}) {
-                    if (in.has(k)) {
-                        parts.add(arg.apply(k));
-                    }
-                }
-                return Tensor.cat(args.get("dim").asInt(), parts);
-            }
-            default: throw new AssertionError("no mapping for op " + c.get("op"));
-        }
     }
 }

@@ -93,7 +93,7 @@ class OpCatalogueTest {
 
     @Test
     void theCatalogueKnowsWhatItHolds() {
-        assertEquals(Set.of(Dtype.FLOAT64), Set.copyOf(OpCatalogue.DTYPES), "float32 joins here");
+        assertEquals(List.of(Dtype.FLOAT64, Dtype.FLOAT32), OpCatalogue.DTYPES, "float64, then float32");
         assertTrue(OpCatalogue.OPS.size() >= publicOps().size(), OpCatalogue.OPS.size() + " entries");
         for (Op op : OpCatalogue.OPS) {
             assertTrue(!op.samples().isEmpty(), op + " has no sample");

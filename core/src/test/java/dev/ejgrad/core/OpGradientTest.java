@@ -2,6 +2,7 @@ package dev.ejgrad.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ejgrad.testing.OpCatalogue;
@@ -10,9 +11,12 @@ import dev.ejgrad.testing.OpCatalogue.Input;
 import dev.ejgrad.testing.OpCatalogue.Op;
 import dev.ejgrad.testing.OpCatalogue.Order;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * output is multiplied by a fixed random G with values in [0.5, 1.5) and squared before summing, so a wrong
  * per-element rule cannot hide behind a sum of ones), and a gradgrad check: the rule differentiated with respect to
  * the inputs and to a random upstream gradient. An op of order zero also has a zero second derivative; an op of
- * order none never requires grad.
+ * order none never requires grad. The checks of derivatives run in the dtypes that allow them ({@link
+ * Dtype#gradChecked()}: float64); in the others (float32) GradCheck and Derivatives refuse every sample, which
+ * {@link #gradCheckRefusesTheSamplesOfTheOtherDtypes} checks. Float32's own checks are in {@code OpDtypeTest}.
  */
 class OpGradientTest {
 
@@ -40,8 +46,18 @@ class OpGradientTest {
 
     /** (name, op, inputs) of every sample of every op of the given orders, in every dtype. */
     private static Stream<Arguments> samples(Order... orders) {
+        return samples(OpCatalogue.DTYPES, orders);
+    }
+
+    /** (name, op, inputs) of every sample of every op of the given orders, in every dtype that GradCheck accepts. */
+    private static Stream<Arguments> gradChecked(Order... orders) {
+        return samples(OpCatalogue.DTYPES.stream().filter(Dtype::gradChecked).toList(), orders);
+    }
+
+    /** (name, op, inputs) of every sample of every op of the given orders, in the given dtypes. */
+    private static Stream<Arguments> samples(List<Dtype> dtypes, Order... orders) {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (Dtype dtype : OpCatalogue.DTYPES) {
+        for (Dtype dtype : dtypes) {
             for (Op op : OpCatalogue.OPS) {
                 if (!List.of(orders).contains(op.order())) {
                     continue;
@@ -57,11 +73,46 @@ class OpGradientTest {
     }
 
     static Stream<Arguments> differentiable() {
-        return samples(Order.SECOND, Order.ZERO);
+        return gradChecked(Order.SECOND, Order.ZERO);
     }
 
     static Stream<Arguments> secondDerivativeZero() {
-        return samples(Order.ZERO);
+        return gradChecked(Order.ZERO);
+    }
+
+    /** The differentiable samples in the dtypes GradCheck refuses (float32). */
+    static Stream<Arguments> notGradChecked() {
+        return samples(OpCatalogue.DTYPES.stream().filter(d -> !d.gradChecked()).toList(), Order.SECOND, Order.ZERO);
+    }
+
+    @Test
+    void theDerivativesAreCheckedInFloat64Only() {
+        assertEquals(List.of(Dtype.FLOAT64),
+                OpCatalogue.DTYPES.stream().filter(Dtype::gradChecked).toList());
+        assertTrue(notGradChecked().findAny().isPresent(), "float32 samples exist to be refused");
+    }
+
+    /**
+     * GradCheck and Derivatives refuse a float32 input by contract (central differences mean nothing at float32's
+     * precision): each refuses every float32 sample with a message that says to use float64, before evaluating.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notGradChecked")
+    void gradCheckRefusesTheSamplesOfTheOtherDtypes(String name, Op op, Tensor[] xs) {
+        assertRefused(name, () -> GradCheck.check(driven(op.fn()), xs));
+        assertRefused(name, () -> GradCheck.checkGradGrad(op.fn(), xs));
+        Tensor v = xs[0].detach();
+        assertRefused(name, () -> Derivatives.hvp(t -> {
+            Tensor[] in = xs.clone();
+            in[0] = t;
+            return op.apply(in).sum();
+        }, xs[0], v));
+    }
+
+    private static void assertRefused(String name, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, name);
+        assertTrue(e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("float64"),
+                name + ": the message says to use float64: " + e.getMessage());
     }
 
     static Stream<Arguments> notDifferentiable() {

@@ -3,6 +3,7 @@ package dev.ejgrad.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ejgrad.core.Autograd;
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +17,10 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Reads the libtorch golden files ({@code golden/torch-golden.json}, the second part's
- * {@code golden/torch-golden-core2.json}, the modules' {@code golden/torch-golden-nn2.json} and the images'
- * {@code golden/torch-golden-conv.json}, copies of
- * {@code shared/golden}) and compares results with them to
- * 1e-12·max(1, |expected|) (Hessian-vector products 1e-11), non-finite values exactly.
+ * {@code golden/torch-golden-core2.json}, the modules' {@code golden/torch-golden-nn2.json}, the images'
+ * {@code golden/torch-golden-conv.json} and the float32 cases' {@code golden/torch-golden-f32.json}, copies of
+ * {@code shared/golden}) and compares results with them to 1e-12·max(1, |expected|) (Hessian-vector products 1e-11,
+ * float32 values 1e-5), non-finite values exactly.
  */
 public final class Golden {
 
@@ -32,6 +33,48 @@ public final class Golden {
     private static List<JsonNode> core2;
     private static List<JsonNode> nn2;
     private static List<JsonNode> conv;
+    private static List<JsonNode> f32;
+
+    /** The tolerance of float32 values and gradients (README-float32.md). */
+    public static final double FLOAT32_TOLERANCE = 1e-5;
+
+    /** Which tests run a case of the float32 file: every case belongs to exactly one part. */
+    public enum Float32Part {
+        /** Kinds {@code op} (but {@code linear} and attention), {@code promotion} and {@code cast}: core's ops. */
+        CORE,
+        /** Kind {@code op}, {@code linear} and {@code scaled_dot_product_attention}: nn's {@code Functional}. */
+        FUNCTIONAL,
+        /** Kind {@code loss}. */
+        LOSS,
+        /** Kind {@code layer}. */
+        LAYER,
+        /** Kind {@code optim}. */
+        OPTIM,
+        /** Kind {@code train}. */
+        TRAIN;
+
+        /** {@return the part of a case of the float32 file} */
+        public static Float32Part of(JsonNode c) {
+            String op = c.get("op").asText();
+            switch (c.get("kind").asText()) {
+                case "op":
+                    return op.equals("linear") || op.equals("scaled_dot_product_attention") ? FUNCTIONAL : CORE;
+                case "promotion":
+                case "cast":
+                    return CORE;
+                case "loss":
+                    return LOSS;
+                case "layer":
+                    return LAYER;
+                case "optim":
+                    return OPTIM;
+                case "train":
+                    return TRAIN;
+                default:
+                    throw new IllegalStateException(c.get("name") + ": unknown kind " + c.get("kind"));
+            }
+        }
+    }
 
     private Golden() {
     }
@@ -88,6 +131,110 @@ public final class Golden {
         return conv.stream()
                 .filter(c -> wanted.contains(c.get("op").asText()))
                 .map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** Every case of the float32 file ({@code golden/torch-golden-f32.json}) of one part, as (name, case). */
+    public static synchronized Stream<Arguments> f32Cases(Float32Part part) {
+        if (f32 == null) {
+            f32 = load("/golden/torch-golden-f32.json");
+        }
+        return f32.stream().filter(c -> Float32Part.of(c) == part).map(c -> Arguments.of(c.get("name").asText(), c));
+    }
+
+    /** How many cases of the float32 file belong to {@code part}. */
+    public static long f32Count(Float32Part part) {
+        return f32Cases(part).count();
+    }
+
+    /** {@return the dtype a golden file names: {@code "float32"} or {@code "float64"}} */
+    public static DType dtype(JsonNode name) {
+        switch (name.asText()) {
+            case "float32": return DType.FLOAT32;
+            case "float64": return DType.FLOAT64;
+            default: throw new IllegalArgumentException("not a dtype: " + name);
+        }
+    }
+
+    /**
+     * A matrix (or a scalar) as a leaf tensor of the given dtype. A float32 slot of the file holds float32 values
+     * stored exactly, so a float32 tensor is made from {@code (float) v} without rounding; a value that is not a
+     * float32 value is refused.
+     */
+    public static Tensor tensor(JsonNode n, DType dtype) {
+        Tensor wide = tensor(n);
+        if (dtype == DType.FLOAT64) {
+            return wide;
+        }
+        double[][] v = wide.toArray();
+        float[][] f = new float[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = new float[v[i].length];
+            for (int j = 0; j < f[i].length; j++) {
+                f[i][j] = (float) v[i][j];
+                if (Double.compare(f[i][j], v[i][j]) != 0 && !Double.isNaN(v[i][j])) {
+                    throw new IllegalArgumentException("golden value " + v[i][j] + " at (" + i + ", " + j
+                            + ") is not a float32 value");
+                }
+            }
+        }
+        return Tensor.of(f);
+    }
+
+    /**
+     * Asserts a value of the float32 file: {@code actual} has the given dtype, is within 1e-5·max(1, |expected|) of
+     * the golden {@code expected} (the file's tolerance for every value and gradient, float64 ones included: a
+     * float64 gradient that flowed through float32 computation carries float32's rounding), non-finite values
+     * exactly, and, in float32, every element is a float32 value and {@code toFloatArray()} gives the same values.
+     */
+    public static void assertClose(String what, JsonNode expected, Tensor actual, DType dtype) {
+        if (actual == null) {
+            throw new AssertionError(what + ": expected a " + dtype + " tensor, got null");
+        }
+        if (actual.dtype() != dtype) {
+            throw new AssertionError(what + ": expected dtype " + dtype + ", got " + actual.dtype());
+        }
+        assertClose(what, tensor(expected), actual, FLOAT32_TOLERANCE);
+        if (dtype == DType.FLOAT32) {
+            assertFloat32Values(what, actual);
+        }
+    }
+
+    /** Asserts every element of a float32 tensor is a float32 value and that {@code toFloatArray()} holds them. */
+    public static void assertFloat32Values(String what, Tensor t) {
+        float[][] f = t.toFloatArray();
+        if (f.length != t.rows()) {
+            throw new AssertionError(what + ": toFloatArray() has " + f.length + " rows, not " + t.rows());
+        }
+        for (int i = 0; i < t.rows(); i++) {
+            if (f[i].length != t.cols()) {
+                throw new AssertionError(what + ": toFloatArray() row " + i + " has " + f[i].length
+                        + " entries, not " + t.cols());
+            }
+            for (int j = 0; j < t.cols(); j++) {
+                double v = t.get(i, j);
+                if (Double.compare((double) (float) v, v) != 0 && !Double.isNaN(v)) {
+                    throw new AssertionError(what + " at (" + i + ", " + j + "): " + v + " is not a float32 value");
+                }
+                if (Double.compare(f[i][j], v) != 0) {
+                    throw new AssertionError(what + " at (" + i + ", " + j + "): toFloatArray() gives " + f[i][j]
+                            + ", get() " + v);
+                }
+            }
+        }
+    }
+
+    /** Asserts {@code actual} equals the golden {@code expected} bit for bit (-0.0 is not 0.0), and its shape. */
+    public static void assertBitwise(String what, JsonNode expected, Tensor actual) {
+        Tensor e = tensor(expected);
+        assertClose(what, e, actual, 0.0);
+        for (int i = 0; i < e.rows(); i++) {
+            for (int j = 0; j < e.cols(); j++) {
+                if (Double.doubleToLongBits(e.get(i, j)) != Double.doubleToLongBits(actual.get(i, j))) {
+                    throw new AssertionError(what + " at (" + i + ", " + j + "): expected exactly " + e.get(i, j)
+                            + ", got " + actual.get(i, j));
+                }
+            }
+        }
     }
 
     /** How many cases of the images file have one of {@code ops}. */

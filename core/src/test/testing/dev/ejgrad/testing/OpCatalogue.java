@@ -50,14 +50,38 @@ public final class OpCatalogue {
         DISTINCT
     }
 
-    /** The dtypes every entry is tested in. Float32 joins as a second constant. */
+    /** The dtypes every entry is tested in. */
     public enum Dtype {
         /** {@code double}, checked against central differences and libtorch to 1e-12. */
-        FLOAT64
+        FLOAT64(DType.FLOAT64, true),
+        /**
+         * {@code float}: checked against the float64 computation on the same (widened) inputs to float32's rounding,
+         * for float32 storage, promotion and gradient dtypes; never by central differences ({@code GradCheck}
+         * refuses float32 by contract: at float32's precision a difference quotient means nothing).
+         */
+        FLOAT32(DType.FLOAT32, false);
+
+        private final DType dtype;
+        private final boolean gradChecked;
+
+        Dtype(DType dtype, boolean gradChecked) {
+            this.dtype = dtype;
+            this.gradChecked = gradChecked;
+        }
+
+        /** {@return the core dtype of the samples} */
+        public DType dtype() {
+            return dtype;
+        }
+
+        /** {@return whether the gradient and gradgrad checks run in this dtype (float64 only)} */
+        public boolean gradChecked() {
+            return gradChecked;
+        }
     }
 
     /** The dtypes of the tests, in order. */
-    public static final List<Dtype> DTYPES = List.of(Dtype.FLOAT64);
+    public static final List<Dtype> DTYPES = List.of(Dtype.FLOAT64, Dtype.FLOAT32);
 
     /** One input of a sample: its shape and where its values lie. */
     public record Input(int rows, int cols, Domain domain) {
@@ -75,6 +99,7 @@ public final class OpCatalogue {
         private boolean saturates;
         private boolean anyShape;
         private BiFunction<Tensor, Integer, Object> atDim;
+        private DType yields;
 
         Op(String name, String signature, Function<Tensor[], Tensor> fn) {
             this.name = name;
@@ -142,6 +167,11 @@ public final class OpCatalogue {
             return atDim;
         }
 
+        /** {@return the dtype of its result whatever the inputs' (a cast), or null: that of its inputs} */
+        public DType yields() {
+            return yields;
+        }
+
         /** {@return the sample inputs: the broadcast patterns of a broadcasting op, else the listed samples} */
         public List<List<Input>> samples() {
             if (!broadcasts) {
@@ -191,6 +221,11 @@ public final class OpCatalogue {
             return this;
         }
 
+        Op yields(DType d) {
+            this.yields = d;
+            return this;
+        }
+
         Op alongDim(BiFunction<Tensor, Integer, Object> f) {
             this.atDim = f;
             return this;
@@ -237,6 +272,11 @@ public final class OpCatalogue {
             v[i] = index[i];
         }
         return dim == 0 ? Tensor.of(1, v.length, v) : Tensor.of(v.length, 1, v);
+    }
+
+    /** argmax/argmin's indices as a tensor of the given dtype (that of the op's input, as comparisons' 0/1). */
+    public static Tensor indices(int[] index, int dim, DType dtype) {
+        return indices(index, dim).to(dtype);
     }
 
     private static List<Op> build() {
@@ -312,10 +352,10 @@ public final class OpCatalogue {
                     .alongDim(Tensor::min));
             ops.add(unary("logSumExp dim " + d, "logSumExp(int)", x -> x.logSumExp(dim), Z).saturating().tag("lse")
                     .alongDim(Tensor::logSumExp));
-            ops.add(unary("argmax dim " + d, "argmax(int)", x -> indices(x.argmax(dim), dim), Z).order(none)
-                    .tag("argmax").alongDim(Tensor::argmax));
-            ops.add(unary("argmin dim " + d, "argmin(int)", x -> indices(x.argmin(dim), dim), Z).order(none)
-                    .tag("argmin").alongDim(Tensor::argmin));
+            ops.add(unary("argmax dim " + d, "argmax(int)", x -> indices(x.argmax(dim), dim, x.dtype()), Z)
+                    .order(none).tag("argmax").alongDim(Tensor::argmax));
+            ops.add(unary("argmin dim " + d, "argmin(int)", x -> indices(x.argmin(dim), dim, x.dtype()), Z)
+                    .order(none).tag("argmin").alongDim(Tensor::argmin));
         }
         // var and std need more rows than the correction: fixed shapes
         ops.add(of("var dim 0 unbiased", "var(int,int)", xs -> xs[0].var(0, 1)).sample(new Input(3, 4, Z)).tag("var")
@@ -351,10 +391,12 @@ public final class OpCatalogue {
         ops.add(of("gather dim 1, repeats", "gather(int,int[][])",
                 xs -> xs[0].gather(1, new int[][] {{3, 3}, {0, 1}, {2, 2}})).sample(new Input(3, 4, Z)).order(zero)
                 .tag("gather"));
-        ops.add(of("maskedFill", "maskedFill(Tensor,double)", xs -> xs[0].maskedFill(Tensor.row(1, 0, 0, 1), 2.5))
+        // the mask and the condition in the dtype of the first input: they select, they do not take part in promotion
+        ops.add(of("maskedFill", "maskedFill(Tensor,double)",
+                xs -> xs[0].maskedFill(Tensor.row(1, 0, 0, 1).to(xs[0].dtype()), 2.5))
                 .sample(new Input(3, 4, Z)).order(zero).tag("maskedfill"));
         ops.add(of("where, broadcasting", "where(Tensor,Tensor,Tensor)",
-                xs -> Tensor.where(Tensor.column(1, 0, 1), xs[0], xs[1]))
+                xs -> Tensor.where(Tensor.column(1, 0, 1).to(xs[0].dtype()), xs[0], xs[1]))
                 .sample(new Input(3, 4, Z), new Input(1, 4, Z)).order(zero).tag("where"));
         ops.add(of("indexSelect dim 0, repeats", "indexSelect(int,int[])", xs -> xs[0].indexSelect(0, 2, 0, 2))
                 .sample(new Input(3, 4, Z)).order(zero).tag("indexselect").alongDim((x, d) -> x.indexSelect(d, 0)));
@@ -362,7 +404,7 @@ public final class OpCatalogue {
                 .sample(new Input(3, 4, Z)).order(zero).tag("indexselect"));
         // ShapeOps
         ops.add(of("to", "to(DType)", xs -> xs[0].to(DType.FLOAT64)).sample(new Input(3, 4, Z))
-                .order(zero));
+                .order(zero).yields(DType.FLOAT64));
         ops.add(of("reshape", "reshape(int,int)", xs -> xs[0].reshape(2, 6)).sample(new Input(3, 4, Z)).order(zero)
                 .tag("reshape"));
         ops.add(of("narrow dim 0", "narrow(int,int,int)", xs -> xs[0].narrow(0, 1, 2)).sample(new Input(3, 4, Z))
@@ -421,7 +463,8 @@ public final class OpCatalogue {
     }
 
     /**
-     * Sample tensors of a sample's inputs, each requiring grad.
+     * Sample tensors of a sample's inputs, each a leaf requiring grad. Float32 samples are the float64 draws rounded
+     * to nearest, so a sample's values lie in its domain in either dtype.
      *
      * @param sample the inputs
      * @param dtype the dtype of the tensors
@@ -437,7 +480,15 @@ public final class OpCatalogue {
             for (int i = 0; i < v.length; i++) {
                 v[i] = value(in.domain(), rng);
             }
-            out[k] = Tensor.of(in.rows(), in.cols(), v).requiresGrad(true);
+            if (dtype == Dtype.FLOAT32) {
+                float[] f = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    f[i] = (float) v[i];
+                }
+                out[k] = Tensor.ofFloats(in.rows(), in.cols(), f).requiresGrad(true);
+            } else {
+                out[k] = Tensor.of(in.rows(), in.cols(), v).requiresGrad(true);
+            }
         }
         return out;
     }

@@ -11,6 +11,7 @@ import dev.ejgrad.core.Tensor;
 import dev.ejgrad.testing.Golden;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,17 +66,28 @@ class GoldenLossTest {
         Golden.assertFirstAndSecondOrder(name, c, Map.of("input", input), out);
     }
 
-    /** The case's loss, configured from its args, applied to {@code input}. */
+    /** The case's loss, configured from its args, applied to {@code input}; its other tensors made as float64. */
     static Tensor loss(JsonNode c, Tensor input) {
+        return loss(c, input, k -> tensor(c.get("inputs").get(k)));
+    }
+
+    /**
+     * The case's loss, configured from its args (PyTorch's defaults where the case leaves one out), applied to
+     * {@code input}.
+     *
+     * @param tensors makes each other tensor input (target, weight, pos_weight, var) by its name in the case
+     */
+    static Tensor loss(JsonNode c, Tensor input, Function<String, Tensor> tensors) {
         JsonNode in = c.get("inputs");
         JsonNode args = c.get("args");
-        Reduction reduction = Reduction.valueOf(args.get("reduction").asText().toUpperCase(Locale.ROOT));
-        Tensor weight = in.has("weight") ? tensor(in.get("weight")) : null;
+        Reduction reduction = Reduction.valueOf(args.path("reduction").asText("mean").toUpperCase(Locale.ROOT));
+        Tensor weight = in.has("weight") ? tensors.apply("weight") : null;
+        int ignoreIndex = args.path("ignore_index").asInt(-100);
         Tensor out;
         switch (c.get("op").asText()) {
             case "binary_cross_entropy": {
                 BCELoss loss = new BCELoss().reduction(reduction);
-                out = (weight == null ? loss : loss.weight(weight)).forward(input, tensor(in.get("target")));
+                out = (weight == null ? loss : loss.weight(weight)).forward(input, tensors.apply("target"));
                 break;
             }
             case "binary_cross_entropy_with_logits": {
@@ -84,35 +96,44 @@ class GoldenLossTest {
                     loss = loss.weight(weight);
                 }
                 if (in.has("pos_weight")) {
-                    loss = loss.posWeight(tensor(in.get("pos_weight")));
+                    loss = loss.posWeight(tensors.apply("pos_weight"));
                 }
-                out = loss.forward(input, tensor(in.get("target")));
+                out = loss.forward(input, tensors.apply("target"));
                 break;
             }
             case "nll_loss": {
-                NLLLoss loss = new NLLLoss().reduction(reduction).ignoreIndex(args.get("ignore_index").asInt());
+                NLLLoss loss = new NLLLoss().reduction(reduction).ignoreIndex(ignoreIndex);
                 out = (weight == null ? loss : loss.weight(weight)).forward(input, ints(in.get("target")));
                 break;
             }
             case "cross_entropy": {
                 CrossEntropyLoss loss = new CrossEntropyLoss().reduction(reduction)
-                        .labelSmoothing(number(args.get("label_smoothing")));
+                        .labelSmoothing(args.has("label_smoothing") ? number(args.get("label_smoothing")) : 0);
                 if (weight != null) {
                     loss = loss.weight(weight);
                 }
-                if ("probabilities".equals(args.get("target_kind").asText())) {
-                    out = loss.forward(input, tensor(in.get("target")));
+                if ("probabilities".equals(args.path("target_kind").asText())) {
+                    out = loss.forward(input, tensors.apply("target"));
                 } else {
-                    out = loss.ignoreIndex(args.get("ignore_index").asInt()).forward(input, ints(in.get("target")));
+                    out = loss.ignoreIndex(ignoreIndex).forward(input, ints(in.get("target")));
                 }
                 break;
             }
             case "mse_loss":
-                out = new MSELoss().reduction(reduction).forward(input, tensor(in.get("target")));
+                out = new MSELoss().reduction(reduction).forward(input, tensors.apply("target"));
                 break;
             case "kl_div":
-                out = new KLDivLoss().reduction(reduction).logTarget(args.get("log_target").asBoolean())
-                        .forward(input, tensor(in.get("target")));
+                out = new KLDivLoss().reduction(reduction).logTarget(args.path("log_target").asBoolean(false))
+                        .forward(input, tensors.apply("target"));
+                break;
+            case "gaussian_nll_loss":
+                out = GaussianNLLLossTest.configured(args).forward(input, tensors.apply("target"),
+                        tensors.apply("var"));
+                break;
+            case "poisson_nll_loss":
+                out = new PoissonNLLLoss().logInput(args.get("log_input").asBoolean())
+                        .full(args.get("full").asBoolean()).eps(args.get("eps").asDouble()).reduction(reduction)
+                        .forward(input, tensors.apply("target"));
                 break;
             default:
                 throw new AssertionError("no mapping for " + c.get("op"));
