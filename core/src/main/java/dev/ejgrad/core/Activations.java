@@ -29,7 +29,7 @@ final class Activations {
             throw new IllegalArgumentException("leakyRelu: negativeSlope is NaN");
         }
         // as ATen: x > 0 takes the identity, so ±0 takes the slope (value and gradient)
-        return Autograd.op("leakyRelu", map(x.values(), v -> v > 0 ? v : v * negativeSlope), x,
+        return Autograd.op("leakyRelu", map(x, v -> v > 0 ? v : v * negativeSlope), x,
                 g -> UnaryOps.scaleWhere("leakyReluBackward", g, x.values(), v -> v > 0, negativeSlope));
     }
 
@@ -37,7 +37,7 @@ final class Activations {
         if (Double.isNaN(alpha)) {
             throw new IllegalArgumentException("elu: alpha is NaN");
         }
-        return Autograd.op("elu", map(x.values(), v -> v <= 0 ? Math.expm1(v) * alpha : v), x,
+        return Autograd.op("elu", map(x, v -> v <= 0 ? Math.expm1(v) * alpha : v), x,
                 g -> eluBackward(g, x, alpha));
     }
 
@@ -61,7 +61,7 @@ final class Activations {
     }
 
     static Tensor silu(Tensor x) {
-        DMatrixRMaj out = map(x.values(), v -> v / (1 + Math.exp(-v)));
+        Tensor out = map(x, v -> v / (1 + Math.exp(-v)));
         // as ATen's silu_backward: g · σ · (1 + x · (1 - σ))
         return Autograd.op("silu", out, x, g -> {
             Tensor s = x.sigmoid();
@@ -70,7 +70,7 @@ final class Activations {
     }
 
     static Tensor gelu(Tensor x) {
-        DMatrixRMaj out = map(x.values(), v -> v * 0.5 * (1 + Erf.erf(v * SQRT1_2)));
+        Tensor out = map(x, v -> v * 0.5 * (1 + Erf.erf(v * SQRT1_2)));
         // as ATen's gelu_backward: g · (Φ(x) + x · φ(x))
         return Autograd.op("gelu", out, x, g -> {
             Tensor cdf = x.mul(SQRT1_2).erf().add(1).mul(0.5);
@@ -80,7 +80,7 @@ final class Activations {
     }
 
     static Tensor geluTanh(Tensor x) {
-        DMatrixRMaj out = map(x.values(), v -> {
+        Tensor out = map(x, v -> {
             double inner = TANH_BETA * (v + TANH_KAPPA * (v * v * v));
             return 0.5 * v * (1 + Math.tanh(inner));
         });
@@ -104,7 +104,7 @@ final class Activations {
             throw new IllegalArgumentException("hardtanh: need min <= max, got min " + min + " and max " + max);
         }
         // unlike clamp, no gradient at the bounds themselves (ATen's hardtanh_backward); NaN passes it
-        return Autograd.op("hardtanh", map(x.values(), v -> v < min ? min : v > max ? max : v), x,
+        return Autograd.op("hardtanh", map(x, v -> v < min ? min : v > max ? max : v), x,
                 g -> UnaryOps.keepWhere("hardtanhBackward", g, x.values(), v -> !(v <= min || v >= max)));
     }
 }

@@ -1,8 +1,11 @@
 package dev.ejgrad.core;
 
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * The elementwise ops of two tensors, broadcasting: {@code add}, {@code sub}, {@code mul}, {@code div},
@@ -16,22 +19,22 @@ final class ArithmeticOps {
     }
 
     static Tensor add(Tensor a, Tensor b) {
-        DMatrixRMaj out = binary("add", Kernels.Binary.ADD, a, b);
+        Tensor out = binary("add", Kernels.Binary.ADD, a, b);
         return Autograd.op("add", out, a, g -> g, b, g -> g);
     }
 
     static Tensor sub(Tensor a, Tensor b) {
-        DMatrixRMaj out = binary("sub", Kernels.Binary.SUB, a, b);
+        Tensor out = binary("sub", Kernels.Binary.SUB, a, b);
         return Autograd.op("sub", out, a, g -> g, b, Tensor::neg);
     }
 
     static Tensor mul(Tensor a, Tensor b) {
-        DMatrixRMaj out = binary("mul", Kernels.Binary.MUL, a, b);
+        Tensor out = binary("mul", Kernels.Binary.MUL, a, b);
         return Autograd.op("mul", out, a, g -> g.mul(b), b, g -> g.mul(a));
     }
 
     static Tensor div(Tensor a, Tensor b) {
-        DMatrixRMaj out = binary("div", Kernels.Binary.DIV, a, b);
+        Tensor out = binary("div", Kernels.Binary.DIV, a, b);
         // as ATen's div_tensor_other_backward: -g * ((a / b) / b)
         return Autograd.op("div", out, a, (g, q) -> g.div(b), b, (g, q) -> g.neg().mul(q.div(b)));
     }
@@ -50,11 +53,9 @@ final class ArithmeticOps {
      */
     private static Tensor extremum(String name, Tensor a, Tensor b, boolean max) {
         Objects.requireNonNull(b, name + ": other");
-        int[] shape = Broadcast.shape(name, a, b);
-        DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.values(), b.values(), max
+        Tensor out = zip(name, a, b, max
                 ? (x, y) -> x != x ? x : y != y ? y : Math.max(x, y)
-                : (x, y) -> x != x ? x : y != y ? y : Math.min(x, y), out);
+                : (x, y) -> x != x ? x : y != y ? y : Math.min(x, y));
         Tensor tie = a.eq(b);
         Tensor aLoses = max ? a.lt(b) : a.gt(b);
         Tensor bLoses = max ? a.gt(b) : a.lt(b);
@@ -66,7 +67,7 @@ final class ArithmeticOps {
     /** {@code a^b} elementwise, broadcasting, as {@code torch.pow(Tensor, Tensor)}. */
     static Tensor pow(Tensor a, Tensor b) {
         Objects.requireNonNull(b, "pow: exponent");
-        DMatrixRMaj out = zipBroadcast("pow", a, b, ArithmeticOps::cPow);
+        Tensor out = zip("pow", a, b, ArithmeticOps::cPow);
         // as ATen's pow_backward_self and pow_backward_exponent: exponent 0 gives the base gradient 0 exactly (a
         // select), and a base of 0 with a non-negative exponent gives g · 0 for the exponent (NaN for a NaN or
         // infinite g, as ATen's grad * where(cond, 0, result * log(self)))
@@ -88,25 +89,40 @@ final class ArithmeticOps {
         return Math.pow(x, y);
     }
 
-    private static DMatrixRMaj zipBroadcast(String name, Tensor a, Tensor b, DoubleBinaryOperator f) {
+    /**
+     * {@code f(a, b)} elementwise, broadcasting, in the promoted dtype: float32 operands are widened, combined in double
+     * and rounded once.
+     */
+    static Tensor zip(String name, Tensor a, Tensor b, DoubleBinaryOperator f) {
         Objects.requireNonNull(b, name + ": other");
         int[] shape = Broadcast.shape(name, a, b);
+        if (a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32) {
+            FMatrixRMaj out = new FMatrixRMaj(shape[0], shape[1]);
+            Kernels.get().zip(a.floats(), b.floats(), f, out);
+            return new Tensor(out);
+        }
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
         Kernels.get().zip(a.values(), b.values(), f, out);
-        return out;
+        return new Tensor(out);
     }
 
     /** {@code -a}: the one definition of negation. */
     static Tensor neg(Tensor a) {
-        return Autograd.op("neg", map(a.values(), v -> -v), a, Tensor::neg);
+        return Autograd.op("neg", map(a, v -> -v), a, Tensor::neg);
     }
 
-    private static DMatrixRMaj binary(String name, Kernels.Binary op, Tensor a, Tensor b) {
+    /** {@code a op b}, broadcasting, in the promoted dtype (float32 arithmetic on float32 operands). */
+    private static Tensor binary(String name, Kernels.Binary op, Tensor a, Tensor b) {
         Objects.requireNonNull(b, name + ": other");
         int[] shape = Broadcast.shape(name, a, b);
+        if (a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32) {
+            FMatrixRMaj out = new FMatrixRMaj(shape[0], shape[1]);
+            Kernels.get().binary(op, a.floats(), b.floats(), out);
+            return new Tensor(out);
+        }
         DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
         Kernels.get().binary(op, a.values(), b.values(), out);
-        return out;
+        return new Tensor(out);
     }
 
     /** {@code f(g, y)} with {@code y} broadcast to {@code g}'s shape. */
@@ -116,7 +132,29 @@ final class ArithmeticOps {
         return out;
     }
 
-    static DMatrixRMaj map(DMatrixRMaj in, java.util.function.DoubleUnaryOperator f) {
+    /** {@code f} of every element, in {@code x}'s dtype: a float32 value is widened, mapped in double, rounded once. */
+    static Tensor map(Tensor x, DoubleUnaryOperator f) {
+        if (x.dtype() == DType.FLOAT32) {
+            FMatrixRMaj out = new FMatrixRMaj(x.rows(), x.cols());
+            Kernels.get().map(x.floats(), f, out);
+            return new Tensor(out);
+        }
+        return new Tensor(map(x.values(), f));
+    }
+
+    /** An elementwise op with a kernel of its own in each dtype (a shared loop over a lambda would not inline). */
+    static Tensor map(Tensor x, BiConsumer<DMatrixRMaj, DMatrixRMaj> kernel, BiConsumer<FMatrixRMaj, FMatrixRMaj> floatKernel) {
+        if (x.dtype() == DType.FLOAT32) {
+            FMatrixRMaj out = new FMatrixRMaj(x.rows(), x.cols());
+            floatKernel.accept(x.floats(), out);
+            return new Tensor(out);
+        }
+        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
+        kernel.accept(x.values(), out);
+        return new Tensor(out);
+    }
+
+    static DMatrixRMaj map(DMatrixRMaj in, DoubleUnaryOperator f) {
         DMatrixRMaj out = new DMatrixRMaj(in.numRows, in.numCols);
         Kernels.get().map(in, f, out);
         return out;

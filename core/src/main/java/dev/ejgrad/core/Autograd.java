@@ -26,6 +26,11 @@ import org.ejml.data.DMatrixRMaj;
  * }
  * }</pre>
  *
+ * <p>Dtypes: {@link #valuesOf} gives a float32 tensor's values widened to float64, and {@code op} gives its result
+ * the dtype of its inputs as {@code torch.result_type} does (float64 if any input is float64, else float32, with
+ * {@code value} rounded to nearest), so a custom op written once in double works on float32 tensors. The engine hands
+ * each input a gradient of that input's dtype.
+ *
  * <p>{@link #grad(Tensor, List)} computes gradients without touching any {@link Tensor#grad()}, as
  * {@code torch.autograd.grad}.
  *
@@ -135,15 +140,14 @@ public final class Autograd {
         Tensor apply(Tensor gradOutput, Tensor result);
     }
 
-    /** Records a one-input op whose rule reads its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor input, ResultRule rule) {
-        return record(name, Tensor.of(value, input.dtype()), new Tensor[] {input},
-                out -> new GradFn[] {g -> rule.apply(g, out)});
+    /** Records a one-input op whose rule reads its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor input, ResultRule rule) {
+        return record(name, value, new Tensor[] {input}, out -> new GradFn[] {g -> rule.apply(g, out)});
     }
 
-    /** Records a two-input op whose rules read its result. */
-    static Tensor op(String name, DMatrixRMaj value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
-        return record(name, Tensor.of(value, resultType(a, b)), new Tensor[] {a, b},
+    /** Records a two-input op whose rules read its result, made in its own dtype. */
+    static Tensor op(String name, Tensor value, Tensor a, ResultRule ruleA, Tensor b, ResultRule ruleB) {
+        return record(name, value, new Tensor[] {a, b},
                 out -> new GradFn[] {g -> ruleA.apply(g, out), g -> ruleB.apply(g, out)});
     }
 

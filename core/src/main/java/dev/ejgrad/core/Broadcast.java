@@ -1,6 +1,7 @@
 package dev.ejgrad.core;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * Two-dimensional NumPy broadcasting and its adjoint, written once for every binary op.
@@ -41,7 +42,16 @@ final class Broadcast {
         }
         int gRows = g.rows();
         int gCols = g.cols();
-        return Autograd.op("sumTo", sumTo(op, g.values(), rows, cols), g, gg -> expand(gg, gRows, gCols));
+        Tensor out;
+        if (g.dtype() == DType.FLOAT32) {
+            check(op, gRows, gCols, rows, cols);
+            FMatrixRMaj f = new FMatrixRMaj(rows, cols);
+            Kernels.get().sumTo(g.floats(), f);
+            out = new Tensor(f);
+        } else {
+            out = new Tensor(sumTo(op, g.values(), rows, cols));
+        }
+        return Autograd.op("sumTo", out, g, gg -> expand(gg, gRows, gCols));
     }
 
     /**
@@ -54,8 +64,16 @@ final class Broadcast {
         }
         int gRows = g.rows();
         int gCols = g.cols();
-        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-        Kernels.get().binary(Kernels.Binary.ADD, out, g.values(), out);
+        Tensor out;
+        if (g.dtype() == DType.FLOAT32) {
+            FMatrixRMaj f = new FMatrixRMaj(rows, cols);
+            Kernels.get().binary(Kernels.Binary.ADD, f, g.floats(), f);
+            out = new Tensor(f);
+        } else {
+            DMatrixRMaj d = new DMatrixRMaj(rows, cols);
+            Kernels.get().binary(Kernels.Binary.ADD, d, g.values(), d);
+            out = new Tensor(d);
+        }
         return Autograd.op("expand", out, g, gg -> sumTo("expand", gg, gRows, gCols));
     }
 
@@ -64,12 +82,7 @@ final class Broadcast {
         if (g.numRows == rows && g.numCols == cols) {
             return g;
         }
-        boolean rowsOk = rows == g.numRows || rows == 1;
-        boolean colsOk = cols == g.numCols || cols == 1;
-        if (!rowsOk || !colsOk) {
-            throw new IllegalStateException(op + ": backward produced a gradient of shape " + Shapes.of(g)
-                    + " for an input of shape " + Shapes.of(rows, cols));
-        }
+        check(op, g.numRows, g.numCols, rows, cols);
         DMatrixRMaj out = new DMatrixRMaj(rows, cols);
         double[] src = g.data;
         double[] dst = out.data;
@@ -90,6 +103,13 @@ final class Broadcast {
             }
         }
         return out;
+    }
+
+    private static void check(String op, int gRows, int gCols, int rows, int cols) {
+        if (!(rows == gRows || rows == 1) || !(cols == gCols || cols == 1)) {
+            throw new IllegalStateException(op + ": backward produced a gradient of shape " + Shapes.of(gRows, gCols)
+                    + " for an input of shape " + Shapes.of(rows, cols));
+        }
     }
 
     /** The element at {@code (i, j)} of {@code m} broadcast to a larger shape (a side of 1 repeats). */

@@ -31,9 +31,6 @@ final class Comparisons {
 
     static Tensor compare(Op op, Tensor a, Tensor b) {
         Objects.requireNonNull(b, op.name + ": other");
-        int[] shape = Broadcast.shape(op.name, a, b);
-        DMatrixRMaj out = new DMatrixRMaj(shape[0], shape[1]);
-        Kernels.get().zip(a.values(), b.values(), op.test, out);
-        return Tensor.of(out, DType.promote(a.dtype(), b.dtype()));
+        return ArithmeticOps.zip(op.name, a, b, op.test);
     }
 }

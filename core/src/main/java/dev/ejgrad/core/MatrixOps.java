@@ -61,7 +61,13 @@ final class MatrixOps {
         }
         if (a.dtype() == DType.FLOAT32) {
             FMatrixRMaj out = new FMatrixRMaj(m, n);
-            FloatScalarGemm.gemm(FLOAT_WORKERS, ta, tb, m, n, k, a.floats().data, b.floats().data, out.data);
+            if (ta) {
+                Kernels.get().multTransA(a.floats(), b.floats(), out);
+            } else if (tb) {
+                Kernels.get().multTransB(a.floats(), b.floats(), out);
+            } else {
+                Kernels.get().mult(a.floats(), b.floats(), out);
+            }
             return new Tensor(out);
         }
         DMatrixRMaj out = new DMatrixRMaj(m, n);
@@ -75,11 +81,17 @@ final class MatrixOps {
         return new Tensor(out);
     }
 
-    private static final Workers FLOAT_WORKERS = new Workers(Workers.configured());
-
     static Tensor transpose(Tensor a) {
-        DMatrixRMaj out = new DMatrixRMaj(a.cols(), a.rows());
-        Kernels.get().transpose(a.values(), out);
+        Tensor out;
+        if (a.dtype() == DType.FLOAT32) {
+            FMatrixRMaj f = new FMatrixRMaj(a.cols(), a.rows());
+            Kernels.get().transpose(a.floats(), f);
+            out = new Tensor(f);
+        } else {
+            DMatrixRMaj d = new DMatrixRMaj(a.cols(), a.rows());
+            Kernels.get().transpose(a.values(), d);
+            out = new Tensor(d);
+        }
         return Autograd.op("t", out, a, Tensor::t);
     }
 }

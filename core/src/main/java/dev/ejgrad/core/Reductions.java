@@ -131,7 +131,7 @@ final class Reductions {
         checkSpread("std", dim, correction);
         Tensor var = var(x, dim, correction);
         // as ATen's std_backward: var_backward of g / (2·std), masked to 0 where std = 0 (not 0 · inf = NaN)
-        return Autograd.op("std", ArithmeticOps.map(var.values(), Math::sqrt), var,
+        return Autograd.op("std", ArithmeticOps.map(var, Math::sqrt), var,
                 (g, s) -> g.div(s.mul(2)).maskedFill(s.eq(0), 0));
     }
 
@@ -142,7 +142,7 @@ final class Reductions {
         }
         double norm = Math.sqrt(s);
         // as ATen's norm_backward for p = 2: x · (g / ‖x‖), and 0 where ‖x‖ = 0
-        return Autograd.op("norm", scalar(norm), x,
+        return Autograd.op("norm", Tensor.of(scalar(norm), x.dtype()), x,
                 (g, out) -> norm == 0 ? Tensor.zeros(x.rows(), x.cols(), x.dtype()) : x.mul(g.div(out)));
     }
 
@@ -167,7 +167,7 @@ final class Reductions {
             out.data[l] = Math.log(s) + m;
         }
         // as ATen's logsumexp_backward: g · exp(x - result)
-        return Autograd.op("logSumExp", out, x, (g, lse) -> g.mul(x.sub(lse).exp()));
+        return Autograd.op("logSumExp", Tensor.of(out, x.dtype()), x, (g, lse) -> g.mul(x.sub(lse).exp()));
     }
 
     static DMatrixRMaj scalar(double v) {

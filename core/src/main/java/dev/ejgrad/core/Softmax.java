@@ -16,12 +16,12 @@ final class Softmax {
         Shapes.checkDim("softmax", dim);
         DMatrixRMaj out = softmaxValues(x.values(), dim);
         // as ATen's _softmax_backward_data: (g - Σ g·s) · s
-        return Autograd.op("softmax", out, x, (g, s) -> g.sub(g.mul(s).sum(dim)).mul(s));
+        return Autograd.op("softmax", Tensor.of(out, x.dtype()), x, (g, s) -> g.sub(g.mul(s).sum(dim)).mul(s));
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
         Shapes.checkDim("logSoftmax", dim);
-        return Autograd.op("logSoftmax", logSoftmaxValues(x.values(), dim), x,
+        return Autograd.op("logSoftmax", Tensor.of(logSoftmaxValues(x.values(), dim), x.dtype()), x,
                 (g, out) -> logSoftmaxBackward(g, out, dim));
     }
 

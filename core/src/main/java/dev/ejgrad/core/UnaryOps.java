@@ -5,6 +5,7 @@ import static dev.ejgrad.core.ArithmeticOps.map;
 import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * Elementwise functions. Each forward is one line of math and each rule the matching formula of ATen's
@@ -21,9 +22,7 @@ final class UnaryOps {
     }
 
     static Tensor exp(Tensor x) {
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().exp(x.values(), out);
-        return Autograd.op("exp", out, x, (g, e) -> g.mul(e));
+        return Autograd.op("exp", map(x, Kernels.get()::exp, (in, f) -> Kernels.get().map(in, Math::exp, f)), x, (g, e) -> g.mul(e));
     }
 
     static Tensor log(Tensor x) {
@@ -31,12 +30,12 @@ final class UnaryOps {
     }
 
     static Tensor sqrt(Tensor x) {
-        return Autograd.op("sqrt", map(x.values(), Math::sqrt), x, (g, s) -> g.div(s.mul(2)));
+        return Autograd.op("sqrt", map(x, Math::sqrt), x, (g, s) -> g.div(s.mul(2)));
     }
 
     static Tensor abs(Tensor x) {
         // as ATen: g · sgn(x), with sgn(±0) = sgn(NaN) = 0, a constant
-        return unary("abs", x, Math::abs, g -> g.mul(Tensor.of(map(x.values(), UnaryOps::sgn), x.dtype())));
+        return unary("abs", x, Math::abs, g -> g.mul(map(x, UnaryOps::sgn)));
     }
 
     static Tensor pow(Tensor x, double p) {
@@ -74,17 +73,17 @@ final class UnaryOps {
     }
 
     static Tensor expm1(Tensor x) {
-        return Autograd.op("expm1", map(x.values(), Math::expm1), x, (g, e) -> g.mul(e.add(1)));
+        return Autograd.op("expm1", map(x, Math::expm1), x, (g, e) -> g.mul(e.add(1)));
     }
 
     static Tensor reciprocal(Tensor x) {
         // as ATen: -g · r², so 1/1e200 has gradient -0.0 and 1/±0 gradient -inf
-        return Autograd.op("reciprocal", map(x.values(), v -> 1 / v), x, (g, r) -> g.neg().mul(r.mul(r)));
+        return Autograd.op("reciprocal", map(x, v -> 1 / v), x, (g, r) -> g.neg().mul(r.mul(r)));
     }
 
     static Tensor rsqrt(Tensor x) {
         // as ATen: -0.5 · g · r³
-        return Autograd.op("rsqrt", map(x.values(), v -> 1 / Math.sqrt(v)), x, (g, r) -> g.mul(-0.5).mul(r.pow(3)));
+        return Autograd.op("rsqrt", map(x, v -> 1 / Math.sqrt(v)), x, (g, r) -> g.mul(-0.5).mul(r.pow(3)));
     }
 
     static Tensor sin(Tensor x) {
@@ -102,29 +101,35 @@ final class UnaryOps {
 
     static Tensor sigmoid(Tensor x) {
         // 1/(1+e^-x) is finite for every x: e^-x overflows to inf only where the result is 0
-        DMatrixRMaj out = map(x.values(), v -> 1 / (1 + Math.exp(-v)));
+        Tensor out = map(x, v -> 1 / (1 + Math.exp(-v)));
         // as ATen's sigmoid_backward: g · (1 - s) · s
         return Autograd.op("sigmoid", out, x, (g, s) -> g.mul(s.neg().add(1)).mul(s));
     }
 
     static Tensor tanh(Tensor x) {
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().tanh(x.values(), out);
+        Tensor out = map(x, Kernels.get()::tanh, (in, f) -> Kernels.get().map(in, Math::tanh, f));
         // as ATen's tanh_backward: g · (1 - t²)
         return Autograd.op("tanh", out, x, (g, t) -> g.mul(t.mul(t).neg().add(1)));
     }
 
     static Tensor relu(Tensor x) {
         // x < 0 ? 0 : x keeps relu(-0.0) = -0.0 and NaN, as libtorch
-        DMatrixRMaj out = new DMatrixRMaj(x.rows(), x.cols());
-        Kernels.get().relu(x.values(), out);
+        Tensor out = map(x, Kernels.get()::relu, Kernels.get()::relu);
         return Autograd.op("relu", out, x, g -> thresholdBackward(g, out));
     }
 
     /** ATen's {@code threshold_backward(g, out, 0)}: {@code out <= 0 ? 0 : g}, relu's fused backward. */
-    private static Tensor thresholdBackward(Tensor g, DMatrixRMaj out) {
-        DMatrixRMaj gx = new DMatrixRMaj(g.rows(), g.cols());
-        Kernels.get().reluBackward(g.values(), out, gx);
+    private static Tensor thresholdBackward(Tensor g, Tensor out) {
+        Tensor gx;
+        if (g.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32) {
+            FMatrixRMaj f = new FMatrixRMaj(g.rows(), g.cols());
+            Kernels.get().reluBackward(g.floats(), out.floats(), f);
+            gx = new Tensor(f);
+        } else {
+            DMatrixRMaj d = new DMatrixRMaj(g.rows(), g.cols());
+            Kernels.get().reluBackward(g.values(), out.values(), d);
+            gx = Tensor.of(d, g.dtype());
+        }
         return Autograd.op("thresholdBackward", gx, g, gg -> thresholdBackward(gg, out));
     }
 
@@ -241,6 +246,6 @@ final class UnaryOps {
     }
 
     private static Tensor unary(String name, Tensor x, DoubleUnaryOperator f, GradFn rule) {
-        return Autograd.op(name, map(x.values(), f), x, rule);
+        return Autograd.op(name, map(x, f), x, rule);
     }
 }

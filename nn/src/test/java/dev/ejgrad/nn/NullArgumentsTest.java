@@ -139,6 +139,14 @@ class NullArgumentsTest {
             return Init.FanMode.FAN_OUT;
         } else if (type == Init.Nonlinearity.class) {
             return Init.Nonlinearity.LEAKY_RELU;
+        } else if (type == dev.ejgrad.core.DType.class) {
+            return dev.ejgrad.core.DType.FLOAT32;
+        } else if (type == float[][].class) {
+            return new float[][] {{1f}};
+        } else if (type == float[].class) {
+            return new float[] {1f};
+        } else if (type == Tensor.FloatInPlaceUpdate.class) {
+            return (Tensor.FloatInPlaceUpdate) (v, g) -> { };
         } else if (type == SafeTensors.DType.class) {
             return SafeTensors.DType.F64;
         } else if (type == TensorDataset.class) {
