@@ -30,10 +30,10 @@ import org.ejml.data.FMatrixRMaj;
  */
 public final class Tensor {
 
-    /** The float64 values, or {@code null} for a float32 tensor. */
-    private final DMatrixRMaj data;
-    /** The float32 values, or {@code null} for a float64 tensor. */
-    private final FMatrixRMaj floats;
+    /** The float64 values, or {@code null} for a float32 tensor; replaced only by {@link #toInPlace}. */
+    private DMatrixRMaj data;
+    /** The float32 values, or {@code null} for a float64 tensor; replaced only by {@link #toInPlace}. */
+    private FMatrixRMaj floats;
     /** The op that made this tensor, or {@code null} for a leaf; set once, by {@link Autograd}, at creation. */
     Node node;
     private boolean requiresGrad;
@@ -771,6 +771,35 @@ public final class Tensor {
             updateInPlace((v, g) -> { });   // throws the leaf/read-only message
         }
         update.apply(floats.data, grad == null ? null : grad.floats.data);
+    }
+
+    /**
+     * Converts a leaf's storage to another dtype in place, as PyTorch's {@code param.data = param.data.to(dtype)}: the
+     * path by which {@code Module.to(DType)} converts parameters, so that a parameter stays the same object (an
+     * optimizer made before keeps working). Float64 values round to the nearest float32 value, float32 values widen
+     * exactly. The gradient is cleared (it would have the old dtype). Graphs built before the cast are not valid
+     * after it. Converting to the tensor's own dtype changes nothing.
+     *
+     * @param dtype the new element type
+     * @throws IllegalStateException if this tensor is not a leaf, or is a gradient or a detached view of an op's
+     *     result
+     */
+    public void toInPlace(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (!isLeaf() || readOnly) {
+            updateInPlace((v, g) -> { });   // throws the leaf/read-only message
+        }
+        if (dtype == dtype()) {
+            return;
+        }
+        if (dtype == DType.FLOAT32) {
+            floats = round(data);
+            data = null;
+        } else {
+            data = widen(floats);
+            floats = null;
+        }
+        grad = null;
     }
 
     /**

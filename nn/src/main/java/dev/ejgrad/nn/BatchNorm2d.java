@@ -109,7 +109,7 @@ public final class BatchNorm2d extends BatchNorm {
 
     /** A {@code 1 x C} row as the {@code (N·C) x 1} column of the rows of {@code z}. */
     private Tensor column(Tensor row, int n) {
-        return row.add(Tensor.zeros(n, channels())).reshape(-1, 1);
+        return row.add(Tensor.zeros(n, channels(), row.dtype())).reshape(-1, 1);
     }
 
     @Override

@@ -18,9 +18,11 @@ import java.util.Objects;
  * scheduler's progress ({@link LRScheduler#stateDict()}) and, optionally, the caller's own values (the epoch, the
  * best validation loss...), as PyTorch's {@code torch.save({'model': model.state_dict(), 'optimizer': ...})} idiom.
  *
- * <p>Format: one <a href="https://github.com/huggingface/safetensors">safetensors</a> file of float64 tensors,
- * written by {@link SafeTensors#save(Map, Path)} and so atomic: a failed or killed save leaves the previous file
- * whole. The model's entries have PyTorch's shapes, as its {@link Module#stateDict()} declares them ({@code [n]}
+ * <p>Format: one <a href="https://github.com/huggingface/safetensors">safetensors</a> file, each tensor in its own
+ * dtype (a float32 model's parameters and its optimizer's buffers as {@code F32}, bit for bit; counts, steps and
+ * learning rates as {@code F64}), written by {@link SafeTensors#save(Map, Path)} and so atomic: a failed or killed
+ * save leaves the previous file whole. Loading copies each value into its parameter's, buffer's or optimizer
+ * buffer's own dtype, so a float32 run resumes bit for bit. The model's entries have PyTorch's shapes, as its {@link Module#stateDict()} declares them ({@code [n]}
  * biases, an {@code I64 []} {@code num_batches_tracked}); the older {@code [1, n]} forms load too. Keys: {@code checkpoint.version} (1x1, 1), {@code model.<name>}, {@code optimizer.<key>},
  * {@code scheduler.<key>} (if a scheduler was saved) and {@code extra.<key>} (the caller's entries). PyTorch's
  * {@code safetensors.torch.load_file} reads it.

@@ -234,7 +234,7 @@ public final class Functional {
     static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask) {
         Tensor scores = q.div(Math.sqrt(q.cols())).matmulT(k);
         if (mask != null) {
-            scores = scores.add(mask);
+            scores = scores.add(mask.to(scores.dtype()));   // a mask is a constant: it takes the scores' dtype
         }
         return scores.softmax(1).matmul(v);
     }
@@ -374,7 +374,7 @@ public final class Functional {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rng.nextDouble() >= p ? scale : 0;
         }
-        return x.mul(Tensor.of(x.rows(), x.cols(), mask));
+        return x.mul(Tensor.of(x.rows(), x.cols(), mask).to(x.dtype()));
     }
 
     /** The argument itself, or a NullPointerException naming this function's parameter rather than the loss's. */

@@ -40,7 +40,7 @@ public final class GRUCell extends RNNCellBase {
 
     @Override
     Tensor stepFromZero(Tensor x) {
-        return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
+        return forward(x, zeros(x.rows()));
     }
 
     /**

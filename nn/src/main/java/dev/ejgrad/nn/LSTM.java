@@ -184,8 +184,8 @@ public final class LSTM extends RNNBase {
             }
         }
         memo[0] = g;
-        memo[1] = Tensor.from(dz);
-        memo[2] = Tensor.from(dcOld);
+        memo[1] = Tensor.from(dz).to(g.dtype());   // the step's dtype, rounded once as the forward's output
+        memo[2] = Tensor.from(dcOld).to(g.dtype());
         return memo;
     }
 

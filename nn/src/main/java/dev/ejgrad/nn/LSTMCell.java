@@ -70,7 +70,7 @@ public final class LSTMCell extends RNNCellBase {
     }
 
     /**
-     * The zero state PyTorch starts from when no state is given.
+     * The zero state PyTorch starts from when no state is given, in the parameters' dtype.
      *
      * @param batch the number of rows
      * @return {@code h} and {@code c} both zeros of {@code batch x hiddenSize}
@@ -80,7 +80,7 @@ public final class LSTMCell extends RNNCellBase {
         if (batch < 0) {
             throw new IllegalArgumentException("LSTMCell: batch must not be negative, got " + batch);
         }
-        return new State(Tensor.zeros(batch, hiddenSize()), Tensor.zeros(batch, hiddenSize()));
+        return new State(zeros(batch), zeros(batch));
     }
 
     @Override

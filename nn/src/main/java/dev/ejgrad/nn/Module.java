@@ -1,5 +1,6 @@
 package dev.ejgrad.nn;
 
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.Shapes;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.core.TorchShape;
@@ -239,6 +240,33 @@ public abstract class Module {
     }
 
     /**
+     * Converts every parameter and floating buffer of this module and its sub-modules to a dtype, in place, as
+     * PyTorch's {@code model.to(torch.float32)}. A parameter stays the same {@link Tensor} object (converted with
+     * {@link Tensor#toInPlace}), so an optimizer made before keeps working; its gradient is cleared. A buffer saved
+     * as an integer ({@link TorchShape#isInt64()}: a batch norm's {@code num_batches_tracked}, a count) keeps its
+     * dtype, as PyTorch keeps it int64. Float64 values round to the nearest float32 value.
+     *
+     * <pre>{@code
+     * Module model = new Sequential(new Linear(784, 256, rng), new ReLU(), new Linear(256, 10, rng)).to(DType.FLOAT32);
+     * }</pre>
+     *
+     * @param dtype the new element type
+     * @return this module
+     */
+    public Module to(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        parameters.values().forEach(p -> p.toInPlace(dtype));
+        buffers.replaceAll((name, b) -> isCount(name) ? b : b.to(dtype).detach());
+        children.values().forEach(m -> m.to(dtype));
+        return this;
+    }
+
+    private boolean isCount(String buffer) {
+        TorchShape shape = torchShapes.get(buffer);
+        return shape != null && shape.isInt64();
+    }
+
+    /**
      * Puts this module and its sub-modules in training mode.
      *
      * @return this module
@@ -291,7 +319,8 @@ public abstract class Module {
 
     /**
      * Copies values into the parameters (in place) and the buffers, strictly: the names must be exactly those of
-     * {@link #stateDict()} and every shape must match. Everything is checked before anything is copied, so a rejected
+     * {@link #stateDict()} and every shape must match. Each value takes its parameter's or buffer's own dtype, as
+     * PyTorch's {@code copy_}: float64 values loaded into a float32 module round to nearest. Everything is checked before anything is copied, so a rejected
      * load changes nothing.
      *
      * @param state name to values; not modified
@@ -360,9 +389,9 @@ public abstract class Module {
     private void load(String prefix, Map<String, Tensor> state) {
         parameters.forEach((name, p) -> {
             double[] values = state.get(prefix + name).toMatrix().data;
-            p.updateInPlace((v, g) -> System.arraycopy(values, 0, v, 0, v.length));
+            p.updateInPlace((v, g) -> System.arraycopy(values, 0, v, 0, v.length));   // rounded to p's dtype
         });
-        buffers.replaceAll((name, b) -> Tensor.from(state.get(prefix + name).toMatrix()));
+        buffers.replaceAll((name, b) -> Tensor.from(state.get(prefix + name).toMatrix()).to(b.dtype()));
         children.forEach((name, m) -> m.load(prefix + name + ".", state));
     }
 

@@ -240,8 +240,8 @@ abstract class RNNBase extends Module {
         }
         List<State> init = new ArrayList<>(numLayers * directions());
         for (int k = 0; k < numLayers * directions(); k++) {
-            Tensor h = h0 == null ? Tensor.zeros(n, hiddenSize) : sorted(h0.get(k), order, identity);
-            Tensor c = !hasCell ? null : c0 == null ? Tensor.zeros(n, hiddenSize) : sorted(c0.get(k), order, identity);
+            Tensor h = h0 == null ? zeros(n) : sorted(h0.get(k), order, identity);
+            Tensor c = !hasCell ? null : c0 == null ? zeros(n) : sorted(c0.get(k), order, identity);
             init.add(new State(h, c));
         }
         List<State> last = new ArrayList<>();
@@ -267,7 +267,12 @@ abstract class RNNBase extends Module {
     }
 
     private State zeroState(int rows) {
-        return new State(Tensor.zeros(rows, hiddenSize), hasCell ? Tensor.zeros(rows, hiddenSize) : null);
+        return new State(zeros(rows), hasCell ? zeros(rows) : null);
+    }
+
+    /** A zero state of {@code rows x hiddenSize} in the parameters' dtype, as PyTorch's default {@code h0}. */
+    private Tensor zeros(int rows) {
+        return Tensor.zeros(rows, hiddenSize, weights[0].ih().dtype());
     }
     // ---------------------------------------------------------------- checks
 
@@ -378,7 +383,7 @@ abstract class RNNBase extends Module {
 
     /** A step's {@code b} active rows (sorted order) as {@code N} rows in the batch's order, zeros past each end. */
     private static Tensor unsorted(Tensor y, int n, int[] inverse) {
-        Tensor all = y.rows() == n ? y : Tensor.cat(0, y, Tensor.zeros(n - y.rows(), y.cols()));
+        Tensor all = y.rows() == n ? y : Tensor.cat(0, y, Tensor.zeros(n - y.rows(), y.cols(), y.dtype()));
         return all.indexSelect(0, inverse);
     }
 
@@ -443,7 +448,8 @@ abstract class RNNBase extends Module {
         }
         Tensor all;
         try (NoGrad scope = NoGrad.enter()) {
-            all = Tensor.from(stacked).matmulT(weight).add(bias);
+            // the stack keeps the steps' dtype, so that matmulT refuses a mix with the weight's, as PyTorch's mm
+            all = Tensor.from(stacked).to(x.get(0).dtype()).matmulT(weight).add(bias);
         }
         double[] values = Autograd.valuesOf(all).data;
         int width = weight.rows();

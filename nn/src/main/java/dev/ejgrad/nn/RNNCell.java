@@ -33,7 +33,7 @@ public final class RNNCell extends RNNCellBase {
 
     @Override
     Tensor stepFromZero(Tensor x) {
-        return forward(x, Tensor.zeros(x.rows(), hiddenSize()));
+        return forward(x, zeros(x.rows()));
     }
 
     /**

@@ -84,6 +84,11 @@ public abstract class RNNCellBase extends Module {
     /** The cell's step from its zero state, for an input already checked. */
     abstract Tensor stepFromZero(Tensor x);
 
+    /** A zero state {@code rows x hiddenSize} in the parameters' dtype, as PyTorch's default {@code hx}. */
+    final Tensor zeros(int rows) {
+        return Tensor.zeros(rows, hiddenSize, weightIh.dtype());
+    }
+
     /** A cell's rule over a state that is {@code h} alone, as ATen's {@code rnn_tanh_cell} and {@code gru_cell}. */
     @FunctionalInterface
     interface HiddenRule {

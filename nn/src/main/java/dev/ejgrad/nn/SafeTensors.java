@@ -31,7 +31,8 @@ import java.util.Objects;
  *
  * <p>Layout: an 8-byte little-endian header length, a JSON header mapping each name to
  * {@code {"dtype":"F64","shape":[...],"data_offsets":[begin,end]}}, then the little-endian values. ejgrad writes
- * {@code F64} (the default, bit for bit) or {@code F32} (PyTorch's default dtype; see {@link DType}), each tensor in
+ * each tensor in its own dtype ({@code F64} for a float64 tensor, {@code F32} for a float32 one, both bit for bit)
+ * or all in one format ({@code F32}, PyTorch's default dtype, or {@code F64}; see {@link DType}), each tensor in
  * its {@link Tensor#torchShape()}: the shape PyTorch's module holds it in, which a module declares for each parameter
  * and buffer it registers and its {@link Module#stateDict()} carries ({@code [C]} for a bias or a norm's weight and
  * running statistics, {@code [rows, cols]} for a weight, {@code I64 []} for a batch norm's
@@ -49,7 +50,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Reading takes {@code F64}, {@code F32}, {@code F16} and {@code BF16} tensors, each widened exactly to
- * {@code double} (every value of the three narrower formats is a {@code double}): normal numbers, subnormals, ±0.0
+ * {@code double} by {@link #load(Path)} (every value of the three narrower formats is a {@code double}), or
+ * converted to one dtype by {@link #load(Path, dev.ejgrad.core.DType)}: normal numbers, subnormals, ±0.0
  * (the sign kept), ±infinity, and NaN (as a NaN); and the integer tensors {@code I64} and {@code I32} (PyTorch's
  * {@code int64} and {@code int32}, e.g. {@code num_batches_tracked}) as their values, exact up to 2^53 in magnitude
  * and rounded to the nearest {@code double} beyond. The file may mix dtypes, as PyTorch's state dicts do. Other
@@ -96,8 +98,9 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes tensors to a file as {@code F64}, bit for bit, replacing it atomically; the same as
-     * {@code save(tensors, file, DType.F64)}.
+     * Writes tensors to a file, each in its own dtype, bit for bit, replacing it atomically: a float64 tensor as
+     * {@code F64}, a float32 one as {@code F32} (and a count declared PyTorch's int64 as {@code I64}), as
+     * {@code safetensors.torch.save_file} writes each tensor in its dtype.
      *
      * @param tensors name to tensor, written in this order; not modified
      * @param file the target; its directory must exist
@@ -108,7 +111,7 @@ public final class SafeTensors {
      *     left intact)
      */
     public static void save(Map<String, Tensor> tensors, Path file) throws IOException {
-        save(tensors, file, DType.F64);
+        write(tensors, file, null);
     }
 
     /**
@@ -126,9 +129,13 @@ public final class SafeTensors {
      *     left intact)
      */
     public static void save(Map<String, Tensor> tensors, Path file, DType dtype) throws IOException {
+        write(tensors, file, Objects.requireNonNull(dtype, "dtype"));
+    }
+
+    /** Checks, then writes every tensor in {@code all}, or each in its own dtype if {@code all} is null. */
+    private static void write(Map<String, Tensor> tensors, Path file, DType all) throws IOException {
         Objects.requireNonNull(tensors, "tensors");
         Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(dtype, "dtype");
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey() == null || e.getKey().isEmpty() || "__metadata__".equals(e.getKey())) {
                 throw new IllegalArgumentException("save: invalid tensor name '" + e.getKey() + "'");
@@ -145,17 +152,17 @@ public final class SafeTensors {
                 }
             }
         }
-        byte[] header = header(tensors, dtype);
+        byte[] header = header(tensors, all);
         Path target = file.toAbsolutePath();
         try {
-            writeAtomically(tensors, header, target, dtype);
+            writeAtomically(tensors, header, target, all);
         } catch (IOException e) {
             throw new IOException("could not save " + target + " (" + e + "); the previous file, if any, is unchanged",
                     e);
         }
     }
 
-    private static void writeAtomically(Map<String, Tensor> tensors, byte[] header, Path target, DType dtype)
+    private static void writeAtomically(Map<String, Tensor> tensors, byte[] header, Path target, DType all)
             throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
@@ -166,6 +173,7 @@ public final class SafeTensors {
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Tensor t : tensors.values()) {
                     double[] v = t.toMatrix().data;
+                    DType dtype = format(t, all);
                     ByteBuffer buf = ByteBuffer.allocate(v.length * bytes(t, dtype)).order(ByteOrder.LITTLE_ENDIAN);
                     if (t.torchShape().isInt64()) {
                         for (double x : v) {
@@ -175,7 +183,8 @@ public final class SafeTensors {
                     } else if (dtype == DType.F64) {
                         buf.asDoubleBuffer().put(v);
                     } else {
-                        // Java's double-to-float conversion is IEEE round-to-nearest-even, as tensor.float()
+                        // Java's double-to-float conversion is IEEE round-to-nearest-even, as tensor.float(); a
+                        // float32 tensor's widened values convert back exactly
                         for (double x : v) {
                             buf.putFloat((float) x);
                         }
@@ -215,13 +224,14 @@ public final class SafeTensors {
         }
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, DType dtype) throws IOException {
+    private static byte[] header(Map<String, Tensor> tensors, DType all) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             long offset = 0;
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor t = e.getValue();
+                DType dtype = format(t, all);
                 long size = (long) t.numel() * bytes(t, dtype);
                 g.writeObjectFieldStart(e.getKey());
                 g.writeStringField("dtype", t.torchShape().isInt64() ? "I64" : dtype.name());
@@ -245,6 +255,11 @@ public final class SafeTensors {
             bytes.write(' ');
         }
         return bytes.toByteArray();
+    }
+
+    /** The format a tensor is written in: {@code all}, or its own dtype's if {@code all} is null. */
+    private static DType format(Tensor t, DType all) {
+        return all != null ? all : t.dtype() == dev.ejgrad.core.DType.FLOAT32 ? DType.F32 : DType.F64;
     }
 
     /** The bytes of one stored value: 8 for PyTorch's int64 counts, whatever the floating-point dtype. */
@@ -293,6 +308,30 @@ public final class SafeTensors {
             }
             return out;
         }
+    }
+
+    /**
+     * Reads every tensor of a file in one dtype, as {@code safetensors.torch.load_file} followed by
+     * {@code .to(dtype)}: F32, F16 and BF16 values widen exactly to either dtype (F16 and BF16 values are all float32
+     * values), F64 values round to the nearest float32 value for {@link dev.ejgrad.core.DType#FLOAT32}, and I64 and
+     * I32 values become the nearest value of the dtype (exact up to 2^24 in magnitude for float32).
+     *
+     * <pre>{@code
+     * Map<String, Tensor> weights = SafeTensors.load(Path.of("trained_in_pytorch.safetensors"), DType.FLOAT32);
+     * }</pre>
+     *
+     * @param file a safetensors file with F64, F32, F16, BF16, I64 or I32 tensors
+     * @param dtype the dtype of every returned tensor
+     * @return name to tensor (leaves that do not require grad), in the order of their values in the file, shaped as
+     *     by {@link #load(Path)}
+     * @throws IllegalArgumentException as {@link #load(Path)}
+     * @throws IOException if the file system fails: the file is missing or cannot be read
+     */
+    public static Map<String, Tensor> load(Path file, dev.ejgrad.core.DType dtype) throws IOException {
+        Objects.requireNonNull(dtype, "dtype");
+        Map<String, Tensor> out = load(file);
+        out.replaceAll((name, t) -> t.to(dtype));
+        return out;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Gradient clipping between {@code backward} and an optimizer's step, as {@code torch.nn.utils.clip_grad_norm_} and
  * {@code clip_grad_value_}. Each changed gradient is replaced through {@link Tensor#setGrad} (a gradient's own
- * storage is read-only, since backward may share it with another tensor); parameters whose gradient is
- * {@code null} are skipped and keep none.
+ * storage is read-only, since backward may share it with another tensor) of its own dtype; parameters whose gradient
+ * is {@code null} are skipped and keep none. Norms are computed in double for every dtype, and a float32 gradient's
+ * clipped values are rounded once to float32 (PyTorch computes them in float32 throughout).
  *
  * <pre>{@code
  * loss.backward();
@@ -75,7 +76,7 @@ public final class ClipGrad {
             for (int i = 0; i < v.length; i++) {
                 v[i] = v[i] * coef;
             }
-            p.setGrad(Tensor.of(g.rows(), g.cols(), v));
+            p.setGrad(Tensor.of(g.rows(), g.cols(), v).to(g.dtype()));   // rounded once, in the grad's dtype
         }
         return total;
     }
@@ -101,7 +102,7 @@ public final class ClipGrad {
             for (int i = 0; i < v.length; i++) {
                 v[i] = Double.isNaN(v[i]) ? v[i] : Math.min(Math.max(v[i], -clipValue), clipValue);
             }
-            p.setGrad(Tensor.of(g.rows(), g.cols(), v));
+            p.setGrad(Tensor.of(g.rows(), g.cols(), v).to(g.dtype()));   // rounded once, in the grad's dtype
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.data.Batch;
 import dev.ejgrad.data.DataLoader;
@@ -26,6 +27,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Checkpoints: exact round trips, exact resume in a new JVM, and every rejection leaving everything unchanged. */
 class CheckpointTest {
@@ -33,7 +36,10 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    /** A small training setup: an MLP with BatchNorm1d and Dropout, AdamW, a cosine schedule, seeded data. */
+    /**
+     * A small training setup: an MLP with BatchNorm1d and Dropout, AdamW, a cosine schedule, seeded data; the model
+     * and the data in a dtype.
+     */
     static final class Run {
         static final long SEED = 42;
         final Random dropoutRng = new Random();
@@ -43,9 +49,9 @@ class CheckpointTest {
         final DataLoader loader;
         final CrossEntropyLoss loss = new CrossEntropyLoss();
 
-        Run(int hidden) {
+        Run(int hidden, DType dtype) {
             model = new Sequential(new Linear(4, hidden, true, new Random(1)), new BatchNorm1d(hidden), new ReLU(),
-                    new Dropout(0.3, dropoutRng), new Linear(hidden, 3, true, new Random(2)));
+                    new Dropout(0.3, dropoutRng), new Linear(hidden, 3, true, new Random(2))).to(dtype);
             opt = new AdamW(model.parameters(), 0.05).weightDecay(0.01);
             sched = new CosineAnnealingLR(opt, 8);
             Random data = new Random(7);
@@ -58,7 +64,11 @@ class CheckpointTest {
                     x[i * 4 + j] = data.nextGaussian() + (j == y[i] ? 2 : 0);
                 }
             }
-            loader = new DataLoader(new TensorDataset(Tensor.of(n, 4, x), y), 16).shuffle(SEED);
+            loader = new DataLoader(new TensorDataset(Tensor.of(n, 4, x).to(dtype), y), 16).shuffle(SEED);
+        }
+
+        Run(int hidden) {
+            this(hidden, DType.FLOAT64);
         }
 
         Run() {
@@ -91,15 +101,17 @@ class CheckpointTest {
     }
 
     /**
-     * Run in a child JVM: {@code straight N out}, {@code first K ckpt} or {@code resume ckpt N out}.
+     * Run in a child JVM: {@code dtype straight N out}, {@code dtype first K ckpt} or
+     * {@code dtype resume ckpt N out}.
      */
     public static final class Child {
         /**
          * @param args the mode and its arguments
          * @throws Exception if training or a file fails
          */
-        public static void main(String[] args) throws Exception {
-            Run run = new Run();
+        public static void main(String[] all) throws Exception {
+            Run run = new Run(8, DType.valueOf(all[0]));
+            String[] args = java.util.Arrays.copyOfRange(all, 1, all.length);
             switch (args[0]) {
                 case "straight":
                     run.train(0, Integer.parseInt(args[1]));
@@ -147,23 +159,34 @@ class CheckpointTest {
         });
     }
 
-    @Test
-    void aRunStoppedAndResumedInANewJvmEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void aRunStoppedAndResumedInANewJvmEndsBitIdenticalToAnUninterruptedOne(DType dtype) throws Exception {
         Path straight = dir.resolve("straight.safetensors");
         Path ckpt = dir.resolve("ckpt.safetensors");
         Path resumed = dir.resolve("resumed.safetensors");
-        child("straight", "6", straight.toString());
-        child("first", "2", ckpt.toString());
-        child("resume", ckpt.toString(), "6", resumed.toString());
+        child(dtype.name(), "straight", "6", straight.toString());
+        child(dtype.name(), "first", "2", ckpt.toString());
+        child(dtype.name(), "resume", ckpt.toString(), "6", resumed.toString());
         Map<String, Tensor> a = SafeTensors.load(straight);
         Map<String, Tensor> b = SafeTensors.load(resumed);
         assertBitIdentical(a, b);
+        // each tensor was saved in its own dtype: a float32 model's weights and optimizer buffers as F32
+        String stored = dtype == DType.FLOAT32 ? "F32" : "F64";
+        for (Path file : List.of(ckpt, resumed)) {
+            String header = Float32SafeTensorsTest.header(file);
+            for (String key : List.of("model.0.weight", "model.1.running_mean", "optimizer.state.0.exp_avg_sq")) {
+                assertTrue(header.contains("\"" + key + "\":{\"dtype\":\"" + stored + "\""),
+                        key + " in " + header);
+            }
+            assertTrue(header.contains("num_batches_tracked\":{\"dtype\":\"I64\""), header);
+        }
         // the comparison is not vacuous: training moved the weights and the running statistics, and a run that
         // forgot the optimizer's state (a fresh AdamW after the checkpoint) ends elsewhere
-        Run fresh = new Run();
+        Run fresh = new Run(8, dtype);
         assertNotEquals(fresh.model.stateDict().get("0.weight").get(0, 0), a.get("model.0.weight").get(0, 0));
         assertEquals(6.0 * 4, a.get("model.1.num_batches_tracked").item());
-        Run forgetful = new Run();
+        Run forgetful = new Run(8, dtype);
         Map<String, Tensor> extra = Checkpoint.extra(ckpt);
         Map<String, Tensor> all = SafeTensors.load(ckpt);
         Map<String, Tensor> weights = new LinkedHashMap<>();

@@ -74,13 +74,15 @@ public final class BCELoss {
      * @param target targets in [0, 1], the input's shape; must not require grad
      * @return the loss: 1x1, or {@code N x C} for NONE
      * @throws IllegalArgumentException if the shapes differ, a probability or target is outside [0, 1] (or NaN), or
-     *     the weight does not broadcast unambiguously
+     *     the weight does not broadcast unambiguously, or the input, target and weight differ in dtype
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossChecks.checkSameShape(NAME, input, target);
         LossChecks.checkTargetConstant(NAME, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
+        LossChecks.checkDtype(NAME, input, "weight", weight);
         if (weight != null) {
             LossChecks.checkElementWeight(NAME, "weight", weight, input);
         }

@@ -90,13 +90,16 @@ public final class BCEWithLogitsLoss {
      * @param target targets in [0, 1], the input's shape; must not require grad
      * @return the loss: 1x1, or {@code N x C} for NONE
      * @throws IllegalArgumentException if the shapes differ, a target is outside [0, 1], or a weight does not
-     *     broadcast
+     *     broadcast, or the input, target and weights differ in dtype
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossChecks.checkSameShape(NAME, input, target);
         LossChecks.checkTargetConstant(NAME, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
+        LossChecks.checkDtype(NAME, input, "weight", weight);
+        LossChecks.checkDtype(NAME, input, "posWeight", posWeight);
         if (weight != null) {
             LossChecks.checkElementWeight(NAME, "weight", weight, input);
         }

@@ -45,7 +45,7 @@ final class ClassTerms {
             kept++;
         }
         Tensor picked = logp.gather(1, index);
-        Tensor terms = w == null ? picked.neg() : picked.mul(Tensor.column(scale));
+        Tensor terms = w == null ? picked.neg() : picked.mul(Tensor.column(scale).to(logp.dtype()));
         Tensor ignoredRows = Tensor.column(ignored);
         if (kept < n) {
             terms = terms.maskedFill(ignoredRows, 0);

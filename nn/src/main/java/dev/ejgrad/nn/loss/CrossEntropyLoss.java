@@ -2,6 +2,7 @@ package dev.ejgrad.nn.loss;
 
 import static dev.ejgrad.nn.loss.LossChecks.checkClassTargets;
 import static dev.ejgrad.nn.loss.LossChecks.checkClassWeight;
+import static dev.ejgrad.nn.loss.LossChecks.checkDtype;
 import static dev.ejgrad.nn.loss.LossChecks.checkSameShape;
 import static dev.ejgrad.nn.loss.LossChecks.checkTargetConstant;
 import static dev.ejgrad.nn.loss.Explanations.logSoftmaxValues;
@@ -115,12 +116,13 @@ public final class CrossEntropyLoss {
      * @param target N class indices in {@code [0, C)}, or the ignore index
      * @return the loss: 1x1, or {@code N x 1} for NONE
      * @throws IllegalArgumentException if the target count is not N, a target is out of range, or the weight is not
-     *     1xC
+     *     1xC or not of the input's dtype
      */
     public Tensor forward(Tensor input, int[] target) {
         Objects.requireNonNull(input, "input");
         checkClassTargets(NAME, input, target, ignoreIndex);
         checkClassWeight(NAME, weight, input);
+        checkDtype(NAME, input, "weight", weight);
         return hardTarget(input.logSoftmax(1), target).loss;
     }
 
@@ -160,7 +162,8 @@ public final class CrossEntropyLoss {
      * @param input {@code N x C} logits; not modified
      * @param target {@code N x C} probabilities, each row a distribution; must not require grad
      * @return the loss: 1x1, or {@code N x 1} for NONE; MEAN divides by N
-     * @throws IllegalArgumentException if the shapes differ, the weight is not 1xC, or an ignore index was set
+     * @throws IllegalArgumentException if the shapes differ, the weight is not 1xC, an ignore index was set, or the input,
+     *     target and weight differ in dtype
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
@@ -171,7 +174,9 @@ public final class CrossEntropyLoss {
         }
         checkSameShape(NAME, input, target);
         checkTargetConstant(NAME, target);
+        checkDtype(NAME, input, "target", target);
         checkClassWeight(NAME, weight, input);
+        checkDtype(NAME, input, "weight", weight);
         return reduction.reduce(softTerms(input.logSoftmax(1), target), input.rows());
     }
 

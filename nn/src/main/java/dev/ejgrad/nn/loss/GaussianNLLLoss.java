@@ -93,7 +93,7 @@ public final class GaussianNLLLoss {
      * @param var the predicted variances, {@code N x D}, {@code N x 1} or {@code 1 x D}, non-negative; not modified
      * @return the loss: 1x1, or {@code N x D} for NONE
      * @throws IllegalArgumentException if the target's shape is not the input's, var has none of the three shapes,
-     *     or var has a negative entry
+     *     or var has a negative entry, or the input, target and var differ in dtype
      */
     public Tensor forward(Tensor input, Tensor target, Tensor var) {
         Objects.requireNonNull(input, "input");
@@ -105,6 +105,8 @@ public final class GaussianNLLLoss {
 
     private static void check(Tensor input, Tensor target, Tensor var) {
         LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
+        LossChecks.checkDtype(NAME, input, "var", var);
         int n = input.rows();
         int d = input.cols();
         boolean fits = var.rows() == n && (var.cols() == d || var.cols() == 1) || var.rows() == 1 && var.cols() == d;

@@ -68,13 +68,14 @@ public final class KLDivLoss {
      * @param target probabilities (or log-probabilities with {@code logTarget}), the input's shape; must not
      *     require grad
      * @return the loss: 1x1, or {@code N x C} for NONE
-     * @throws IllegalArgumentException if the shapes differ or the target requires grad
+     * @throws IllegalArgumentException if the shapes or dtypes differ or the target requires grad
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossChecks.checkSameShape(NAME, input, target);
         LossChecks.checkTargetConstant(NAME, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
         return reduction.reduceElements(terms(input, target));
     }
 
@@ -91,7 +92,7 @@ public final class KLDivLoss {
         for (int k = 0; k < y.data.length; k++) {
             yLogY.data[k] = xlogy(y.data[k]);
         }
-        return Tensor.from(yLogY).sub(target.mul(input));
+        return Tensor.from(yLogY).to(target.dtype()).sub(target.mul(input));
     }
 
     /** {@code y·log y}, 0 at {@code y = 0} (as torch.xlogy), NaN for NaN. */

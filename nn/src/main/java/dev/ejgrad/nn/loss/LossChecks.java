@@ -57,6 +57,18 @@ final class LossChecks {
         }
     }
 
+    /**
+     * The input and another tensor of the loss (the target, a weight, a variance; {@code null} for an option not
+     * set) have one dtype: PyTorch's loss kernels refuse a mix rather than promote it, and so does every loss here.
+     */
+    static void checkDtype(String loss, Tensor input, String what, Tensor other) {
+        if (other != null && other.dtype() != input.dtype()) {
+            throw new IllegalArgumentException(loss + ": the input is " + input.dtype() + " but the " + what + " is "
+                    + other.dtype() + "; a loss takes its input, target and weights in one dtype (as PyTorch's), "
+                    + "convert one with to(" + input.dtype() + ")");
+        }
+    }
+
     static void checkSameShape(String loss, Tensor input, Tensor target) {
         if (input.rows() != target.rows() || input.cols() != target.cols()) {
             throw new IllegalArgumentException(loss + ": target shape " + Shapes.of(target)

@@ -50,12 +50,13 @@ public final class MSELoss {
      * @param input predictions, {@code N x C}; not modified
      * @param target targets, the input's shape; not modified
      * @return the loss: 1x1, or {@code N x C} for NONE
-     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalArgumentException if the shapes or dtypes differ
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossChecks.checkSameShape(NAME, input, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
         return reduction.reduceElements(terms(input, target));
     }
 

@@ -2,6 +2,7 @@ package dev.ejgrad.nn.loss;
 
 import static dev.ejgrad.nn.loss.LossChecks.checkClassTargets;
 import static dev.ejgrad.nn.loss.LossChecks.checkClassWeight;
+import static dev.ejgrad.nn.loss.LossChecks.checkDtype;
 
 import dev.ejgrad.core.Autograd;
 import dev.ejgrad.core.Tensor;
@@ -83,12 +84,13 @@ public final class NLLLoss {
      * @param target N class indices in {@code [0, C)}, or the ignore index
      * @return the loss: 1x1, or {@code N x 1} for NONE
      * @throws IllegalArgumentException if the target count is not N, a target is out of range, or the weight is not
-     *     1xC
+     *     1xC or not of the input's dtype
      */
     public Tensor forward(Tensor input, int[] target) {
         Objects.requireNonNull(input, "input");
         checkClassTargets(NAME, input, target, ignoreIndex);
         checkClassWeight(NAME, weight, input);
+        checkDtype(NAME, input, "weight", weight);
         ClassTerms nll = ClassTerms.nll(input, target, classWeights(), ignoreIndex);
         return reduction.reduce(nll.terms, nll.denominator);
     }

@@ -101,13 +101,14 @@ public final class PoissonNLLLoss {
      * @param target non-negative counts (whole or not), the input's shape; must not require grad
      * @return the loss: 1x1, or {@code N x D} for NONE
      * @throws IllegalArgumentException if the shapes differ, the target requires grad or has a negative (or NaN)
-     *     entry, or a rate is negative (or NaN) without {@code logInput}
+     *     entry, a rate is negative (or NaN) without {@code logInput}, or the dtypes differ
      */
     public Tensor forward(Tensor input, Tensor target) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(target, "target");
         LossChecks.checkSameShape(NAME, input, target);
         LossChecks.checkTargetConstant(NAME, target);
+        LossChecks.checkDtype(NAME, input, "target", target);
         checkNonNegative(Autograd.valuesOf(target), "target must be non-negative counts");
         if (!logInput) {
             checkNonNegative(Autograd.valuesOf(input), "input must be non-negative rates when logInput is false "
@@ -128,7 +129,7 @@ public final class PoissonNLLLoss {
     /** Each element's term, in ATen's {@code poisson_nll_loss} order. */
     private Tensor terms(Tensor input, Tensor target) {
         Tensor terms = logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(eps).log()));
-        return full ? terms.add(Tensor.from(stirling(Autograd.valuesOf(target)))) : terms;
+        return full ? terms.add(Tensor.from(stirling(Autograd.valuesOf(target))).to(target.dtype())) : terms;
     }
 
     /** {@code t·log t - t + 0.5·log(2π·t)} where {@code t > 1}, else 0: a constant of the target. */
