@@ -201,7 +201,7 @@ class MnistTrainingTest {
         assertTrue(cnn.contains("Linear(512, 10), float32, adam lr 0.002"), cnn);
         assertTrue(lastAccuracy(cnn) > 50, "well above chance (10%): " + cnn);
         String lstm = command("sequence-mnist", "--dtype", "float32", "--limit", "500", "--epochs", "2", "--hidden",
-                "16", "--lr", "0.01", "--out", dir.resolve("lstm").toString());
+                "16", "--lr", "0.01", "--batch-size", "25", "--out", dir.resolve("lstm").toString());
         assertTrue(lstm.contains("Linear(16, 10), float32, adam lr 0.01"), lstm);
         assertTrue(lastAccuracy(lstm) > 30, "well above chance (10%): " + lstm);
     }
