@@ -12,7 +12,8 @@ import org.ejml.data.FMatrixRMaj;
  * <p>A tensor is {@code rows x cols}, backed by an EJML {@link DMatrixRMaj}, or by an {@link FMatrixRMaj} (4 bytes an
  * element) for a {@link DType#FLOAT32} tensor; a scalar is 1x1. Its values never change
  * after creation, except those of a leaf changed through {@link #updateInPlace} (the path of optimizers and of
- * loading weights). Ops are instance methods that return new tensors:
+ * loading weights) or converted by {@link #toInPlace} (the path of {@code Module.to}). Ops are instance methods that
+ * return new tensors:
  *
  * <pre>{@code
  * Tensor w = Tensor.randn(3, 2, new Random(0)).requiresGrad(true);

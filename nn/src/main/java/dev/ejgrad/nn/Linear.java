@@ -52,7 +52,7 @@ public final class Linear extends Module {
     }
 
     /**
-     * A layer whose parameters are copies of the given values.
+     * A layer whose parameters are copies of the given values, each in its own dtype.
      *
      * @param weight {@code out x in}; copied
      * @param bias {@code 1 x out}, or {@code null} for no bias; copied
@@ -64,9 +64,14 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear: bias must be " + Shapes.of(1, weight.rows())
                     + " for a weight of shape " + Shapes.of(weight) + ", got " + Shapes.of(bias));
         }
-        this.weight = registerParameter("weight", Tensor.from(weight.toMatrix()).requiresGrad(true));
-        this.bias = bias == null ? null : registerParameter("bias", Tensor.from(bias.toMatrix()).requiresGrad(true),
+        this.weight = registerParameter("weight", copy(weight));
+        this.bias = bias == null ? null : registerParameter("bias", copy(bias),
                 TorchShape.of(weight.rows()));
+    }
+
+    /** A new leaf parameter holding {@code t}'s values in {@code t}'s dtype. */
+    private static Tensor copy(Tensor t) {
+        return Tensor.from(t.toMatrix()).to(t.dtype()).requiresGrad(true);
     }
 
     /** {@return the weight parameter itself, {@code out x in}} */

@@ -247,7 +247,8 @@ public abstract class Module {
      * dtype, as PyTorch keeps it int64. Float64 values round to the nearest float32 value.
      *
      * <pre>{@code
-     * Module model = new Sequential(new Linear(784, 256, rng), new ReLU(), new Linear(256, 10, rng)).to(DType.FLOAT32);
+     * Module model = new Sequential(new Linear(784, 256, true, rng), new ReLU(), new Linear(256, 10, true, rng))
+     *         .to(DType.FLOAT32);
      * }</pre>
      *
      * @param dtype the new element type

@@ -205,6 +205,18 @@ class Float32ModulesTest {
     }
 
     @Test
+    void aLinearMadeFromFloat32ValuesHasFloat32Parameters() {
+        Tensor w = Tensor.ofFloats(1, 2, 0.1f, 0.2f);
+        Linear lin = new Linear(w, Tensor.ofFloats(1, 1, 0.3f));
+        assertEquals(DType.FLOAT32, lin.weight().dtype());
+        assertEquals(DType.FLOAT32, lin.bias().dtype());
+        assertEquals(0.1f, lin.weight().get(0, 0), 0);
+        Tensor y = lin.forward(Tensor.ofFloats(1, 2, 1f, 1f));
+        assertEquals(DType.FLOAT32, y.dtype());
+        assertEquals(0.1f + 0.2f + 0.3f, y.item(), 1e-7);
+    }
+
+    @Test
     void toInPlaceRefusesANonLeaf() {
         Tensor x = Tensor.ones(1, 2).requiresGrad(true);
         assertThrows(IllegalStateException.class, () -> x.mul(2).toInPlace(DType.FLOAT32));
