@@ -4,9 +4,8 @@ import java.util.Arrays;
 
 /**
  * The float32 matrix product in scalar code, with exactly the bits of the float32 Vector API GEMM
- * ({@code FloatVectorGemm}, in the {@code src/main/vector} source root): the float32 twin of {@link ScalarGemm}, and
- * the groundwork of float32 tensors (issue 21), which will hold their values in row-major {@code float[]} arrays as
- * these methods take them.
+ * ({@code FloatVectorGemm}, in the {@code src/main/vector} source root): the float32 twin of {@link ScalarGemm}, on
+ * the row-major {@code float[]} arrays of float32 tensors (issue 21).
  *
  * <p><b>Precision.</b> Every element is accumulated in float32, as PyTorch's CPU {@code mm} does for float32 tensors
  * (OpenBLAS's and MKL's {@code sgemm} keep float32 accumulators; checked with PyTorch 1.13: 1 + 4096·2⁻²⁵ sums to
@@ -21,9 +20,10 @@ import java.util.Arrays;
  * tiling here is the one that suits scalar code (4 x 4 tiles in sixteen registers) and the vector GEMM's is the one
  * that suits vectors. Results never depend on the thread count or on which of the two GEMMs ran.
  *
- * <p><b>Wiring it in.</b> Use it as {@link StagedKernels} uses {@link ScalarGemm}: the products run here until the
- * vector GEMM's {@code warmUp} has seen it compiled and faster, then on the vector GEMM. It uses no Vector API class,
- * so the first products load none. The three product shapes of {@code matmul}, {@code matmulT} and their gradients
+ * <p><b>Where it runs.</b> Behind the float32 products of {@link Kernels}: always in {@link JavaKernels} (one
+ * thread), and in {@link StagedKernels} as {@link ScalarGemm} is for float64, until the vector GEMM's {@code warmUp}
+ * has seen it compiled and faster, then the vector GEMM. It uses no Vector API class, so the first products load
+ * none. The three product shapes of {@code matmul}, {@code matmulT} and their gradients
  * are {@code gemm(w, false, false, ..)} ({@code A·B}), {@code gemm(w, true, false, ..)} ({@code Aᵀ·B}, A stored
  * {@code k x m}) and {@code gemm(w, false, true, ..)} ({@code A·Bᵀ}, B stored {@code n x k}); no transpose is ever
  * materialised.

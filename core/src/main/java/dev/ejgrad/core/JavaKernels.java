@@ -192,38 +192,47 @@ final class JavaKernels implements Kernels {
     public void zip(FMatrixRMaj a, FMatrixRMaj b, DoubleBinaryOperator f, FMatrixRMaj out) {
         float[] x = a.data;
         float[] y = b.data;
-        float[] dst = out.data;
-        int cols = out.numCols;
-        // a side of size 1 is read with stride 0
-        int xRow = a.numRows == 1 ? 0 : a.numCols;
-        int xCol = a.numCols == 1 ? 0 : 1;
-        int yRow = b.numRows == 1 ? 0 : b.numCols;
-        int yCol = b.numCols == 1 ? 0 : 1;
-        for (int i = 0; i < out.numRows; i++) {
-            int xi = i * xRow;
-            int yi = i * yRow;
-            int o = i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[o + j] = (float) f.applyAsDouble(x[xi + j * xCol], y[yi + j * yCol]);
+        float[] z = out.data;
+        broadcastRows(a, b, out, (xi, xStep, yi, yStep, o, n) -> {
+            for (int j = 0; j < n; j++) {
+                z[o + j] = (float) f.applyAsDouble(x[xi + j * xStep], y[yi + j * yStep]);
             }
-        }
+        });
     }
 
     @Override
     public void binary(Binary op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out) {
+        float[] x = a.data;
+        float[] y = b.data;
+        float[] z = out.data;
+        broadcastRows(a, b, out, (xi, xStep, yi, yStep, o, n) -> binaryRange(op, x, xi, xStep, y, yi, yStep, z, o, 0, n));
+    }
+
+    /** A run of {@code n} output values at {@code o}, read from {@code a} at {@code xi} and {@code b} at {@code yi}. */
+    @FunctionalInterface
+    interface BroadcastRun {
+        /** A step of 0 repeats one value, a step of 1 reads along. */
+        void run(int xi, int xStep, int yi, int yStep, int o, int n);
+    }
+
+    /**
+     * The float32 broadcasting, written once for {@code binary}, {@code zip} and the vector {@code binary}: one run
+     * over all of {@code out} where {@code a}, {@code b} and {@code out} have the same shape, else one run a row of
+     * {@code out}, each side of size 1 read with step 0.
+     */
+    static void broadcastRows(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out, BroadcastRun run) {
         int rows = out.numRows;
         int cols = out.numCols;
         if (a.numRows == rows && a.numCols == cols && b.numRows == rows && b.numCols == cols) {
-            binaryRange(op, a.data, 0, 1, b.data, 0, 1, out.data, 0, 0, rows * cols);
+            run.run(0, 1, 0, 1, 0, rows * cols);
             return;
         }
-        // a side of size 1 is read with stride 0
         int xRow = a.numRows == 1 ? 0 : a.numCols;
         int xCol = a.numCols == 1 ? 0 : 1;
         int yRow = b.numRows == 1 ? 0 : b.numCols;
         int yCol = b.numCols == 1 ? 0 : 1;
         for (int i = 0; i < rows; i++) {
-            binaryRange(op, a.data, i * xRow, xCol, b.data, i * yRow, yCol, out.data, i * cols, 0, cols);
+            run.run(i * xRow, xCol, i * yRow, yCol, i * cols, cols);
         }
     }
 

@@ -50,7 +50,6 @@ final class FloatVectorGemm {
      * @return whether the vector GEMM is now the faster one
      */
     boolean warmUp(long limitNanos) {
-        long t0 = System.nanoTime();
         int[][] shapes = {{2 * MR + 1, 2 * NR + 3, 4}, {2 * MR + 1, 2 * NR + 3, KC + 4}, {MC + MR + 1, NR + 1, 2}};
         float[] a = new float[(MC + MR + 1) * (KC + 4)];
         float[] b = new float[(2 * NR + 3) * (KC + 4)];
@@ -62,34 +61,22 @@ final class FloatVectorGemm {
             b[i] = (i % 5) - 2;
         }
         Workers one = new Workers(1);
-        int good = 0;
-        for (int round = 0; good < 3 && System.nanoTime() - t0 < limitNanos; round++) {
-            // enough calls for C2 to take every method up with complete profiles; after that only a few, and a pause:
-            // spinning on Vector API code that is not yet compiled would only slow the caller's thread down
-            int products = round < 4 ? 64 : 4;
+        return WarmUp.untilFaster(limitNanos, 64, 4, products -> {
             for (int r = 0; r < products; r++) {
                 int[] s = shapes[r % 16 == 0 ? 1 : r % 16 == 1 ? 2 : 0];
                 for (int t = 0; t < 3; t++) {
                     gemmColumns(t == 1, t == 2, s[0], s[1], s[2], a, b, c, 0, s[1]);
                 }
             }
+        }, () -> {
             // a product of the reference step's kind, on both GEMMs
             long v0 = System.nanoTime();
             gemmColumns(false, true, 4 * MR, 2 * NR, KC, a, b, c, 0, 2 * NR);
             long v1 = System.nanoTime();
             FloatScalarGemm.gemm(one, false, true, 4 * MR, 2 * NR, KC, a, b, c);
             long v2 = System.nanoTime();
-            good = 2 * (v1 - v0) < v2 - v1 ? good + 1 : 0;
-            if (round >= 4 && good == 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return good >= 3;
+            return 2 * (v1 - v0) < v2 - v1;
+        });
     }
 
     /** {@return the species and the tile, for a log line} */

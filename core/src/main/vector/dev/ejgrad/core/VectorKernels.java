@@ -63,7 +63,6 @@ final class VectorKernels implements Kernels {
      * @return whether the vector GEMM is now the faster one
      */
     boolean warmUp(long limitNanos) {
-        long t0 = System.nanoTime();
         int[][] shapes = {{2 * MR + 1, 2 * NR + 3, 4}, {2 * MR + 1, 2 * NR + 3, KC + 4}, {MC + MR + 1, NR + 1, 2}};
         double[] a = new double[(MC + MR + 1) * (KC + 4)];
         double[] b = new double[(2 * NR + 3) * (KC + 4)];
@@ -75,34 +74,22 @@ final class VectorKernels implements Kernels {
             b[i] = (i % 5) - 2;
         }
         Workers one = new Workers(1);
-        int good = 0;
-        for (int round = 0; good < 3 && System.nanoTime() - t0 < limitNanos; round++) {
-            // enough calls for C2 to take every method up with complete profiles; after that only a few, and a pause:
-            // spinning on Vector API code that is not yet compiled would only slow the caller's thread down
-            int products = round < 4 ? 64 : 4;
+        return WarmUp.untilFaster(limitNanos, 64, 4, products -> {
             for (int r = 0; r < products; r++) {
                 int[] s = shapes[r % 16 == 0 ? 1 : r % 16 == 1 ? 2 : 0];
                 for (int t = 0; t < 3; t++) {
                     gemmColumns(t == 1, t == 2, s[0], s[1], s[2], a, b, c, 0, s[1]);
                 }
             }
+        }, () -> {
             // a product of the reference step's kind, on both GEMMs
             long v0 = System.nanoTime();
             gemmColumns(false, true, 4 * MR, 2 * NR, KC, a, b, c, 0, 2 * NR);
             long v1 = System.nanoTime();
             ScalarGemm.gemm(one, false, true, 4 * MR, 2 * NR, KC, a, b, c);
             long v2 = System.nanoTime();
-            good = 2 * (v1 - v0) < v2 - v1 ? good + 1 : 0;
-            if (round >= 4 && good == 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return good >= 3;
+            return 2 * (v1 - v0) < v2 - v1;
+        });
     }
 
     static String describe() {
@@ -469,10 +456,7 @@ final class VectorKernels implements Kernels {
             x.data[i] = (i % 11) - 5;
             y.data[i] = (i % 5) + 1;
         }
-        int good = 0;
-        for (int round = 0; good < 3 && System.nanoTime() - t0 < limitNanos; round++) {
-            // as the GEMM's warm-up: many calls while C2 takes the loops up, then a few, and a pause
-            int calls = round < 4 ? 1000 : 10;
+        return WarmUp.untilFaster(limitNanos - (System.nanoTime() - t0), 1000, 10, calls -> {
             for (int r = 0; r < calls; r++) {
                 for (Binary op : Binary.values()) {
                     binary(op, full, full, out);
@@ -486,6 +470,7 @@ final class VectorKernels implements Kernels {
                 relu(full, out);
                 reluBackward(full, full, out);
             }
+        }, () -> {
             long v0 = System.nanoTime();
             binary(Binary.MUL, x, y, z);
             relu(x, z);
@@ -495,17 +480,8 @@ final class VectorKernels implements Kernels {
             JavaKernels.INSTANCE.relu(x, z);
             JavaKernels.INSTANCE.reluBackward(y, x, z);
             long v2 = System.nanoTime();
-            good = v1 - v0 < v2 - v1 ? good + 1 : 0;
-            if (round >= 4 && good == 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return good >= 3;
+            return v1 - v0 < v2 - v1;
+        });
     }
 
     static String describeFloat() {
@@ -539,20 +515,8 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void binary(Binary op, FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj out) {
-        int rows = out.numRows;
-        int cols = out.numCols;
-        if (a.numRows == rows && a.numCols == cols && b.numRows == rows && b.numCols == cols) {
-            binaryLanes(op, a.data, 0, 1, b.data, 0, 1, out.data, 0, rows * cols);
-            return;
-        }
-        // a side of size 1 is read with stride 0
-        int xRow = a.numRows == 1 ? 0 : a.numCols;
-        int xCol = a.numCols == 1 ? 0 : 1;
-        int yRow = b.numRows == 1 ? 0 : b.numCols;
-        int yCol = b.numCols == 1 ? 0 : 1;
-        for (int i = 0; i < rows; i++) {
-            binaryLanes(op, a.data, i * xRow, xCol, b.data, i * yRow, yCol, out.data, i * cols, cols);
-        }
+        JavaKernels.broadcastRows(a, b, out,
+                (xi, xStep, yi, yStep, o, n) -> binaryLanes(op, a.data, xi, xStep, b.data, yi, yStep, out.data, o, n));
     }
 
     /**

@@ -135,9 +135,22 @@ public abstract class Optimizer {
             if (param.dtype() == DType.FLOAT64) {
                 param.updateInPlace((p, g) -> update(p, g, step, state));
             } else {
-                param.updateFloatsInPlace((p, g) -> updateFloats(p, g, step, floatState));
+                param.updateFloatsInPlace((p, g) -> {
+                    if (!updateInFloats(p, g, step, floatState)) {
+                        updateSlices(p, g, step, floatState);
+                    }
+                });
             }
         }
+    }
+
+    /**
+     * The rule on a float32 parameter without widened slices, for a built-in optimizer whose rule has a direct form
+     * here with the same bits (each element computed in double and rounded once); {@code false} (the default) leaves
+     * the step to {@link #update} on widened slices.
+     */
+    boolean updateInFloats(float[] p, float[] g, int step, Map<String, float[]> state) {
+        return false;
     }
 
     /**
@@ -145,7 +158,7 @@ public abstract class Optimizer {
      * what the rule stores rounded to nearest. A buffer that the rule creates during this step is created afresh for
      * each slice, as it would be for the whole parameter at once.
      */
-    private void updateFloats(float[] p, float[] g, int step, Map<String, float[]> stored) {
+    private void updateSlices(float[] p, float[] g, int step, Map<String, float[]> stored) {
         List<String> existing = new ArrayList<>(stored.keySet());
         Map<String, double[]> state = new HashMap<>();
         Map<String, double[]> scratch = new HashMap<>();

@@ -98,6 +98,19 @@ public final class SGD extends Optimizer {
         super.step();
     }
 
+    /** Plain SGD on float32 values, the rule below element by element (no widened copies): the reference step's. */
+    @Override
+    boolean updateInFloats(float[] p, float[] g, int step, Map<String, float[]> state) {
+        if (weightDecay != 0 || momentum != 0) {
+            return false;
+        }
+        double lr = lr();
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) (p[i] + -lr * g[i]);
+        }
+        return true;
+    }
+
     @Override
     protected void update(double[] p, double[] g, int step, Map<String, double[]> state) {
         double lr = lr();
