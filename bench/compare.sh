@@ -6,7 +6,8 @@
 #
 # It builds the JMH benchmarks (Maven profile `bench`), runs ../shared/torch-ref's `bench` (libtorch 2.10 through
 # JavaCPP, in a temporary copy since shared/ may be read-only; its first run downloads ~112 MB of jars), then the
-# reference training step and its matrix products in ejgrad at 1 and 2 threads, and prints medians and ratios.
+# reference training step (in float64 and float32) and its matrix products in ejgrad at 1 and 2 threads, and prints
+# medians and ratios: each dtype's step against libtorch's step in the same dtype.
 # Check with `top` that nothing else runs: on 2 cores, a busy neighbour halves any 2-thread number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,10 +45,10 @@ import json, sys, re
 out = sys.argv[1]
 torch = open(out + "/torch.txt").read()
 
-def libtorch(label, threads):
+def libtorch(label, threads, dtype="f64"):
     for line in torch.splitlines():
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 5 and cells[1].startswith(label) and cells[2] == "f64" and cells[3] == str(threads):
+        if len(cells) > 5 and cells[1].startswith(label) and cells[2] == dtype and cells[3] == str(threads):
             return float(cells[4])
     raise SystemExit("no libtorch row for " + label)
 
@@ -58,11 +59,12 @@ def median(run):
     return run["primaryMetric"]["scorePercentiles"]["50.0"]
 
 print(f"\n{'benchmark':46s} {'ejgrad':>9s} {'libtorch':>9s} {'ratio':>7s}")
-for t in (1, 2):
-    run = jmh("TrainStepBenchmark", t)[0]
-    alloc = run["secondaryMetrics"]["gc.alloc.rate.norm"]["score"] / 1e6
-    e, l = median(run), libtorch("MLP 784-256-10 train step, batch 128", t)
-    print(f"{'train step (steps/s), ' + str(t) + ' thread(s)':46s} {e:9.0f} {l:9.0f} {e / l:6.2f}x  ({alloc:.2f} MB allocated per step)")
+for dtype, name in (("float64", ""), ("float32", "float32 ")):
+    for t in (1, 2):
+        run = next(r for r in jmh("TrainStepBenchmark", t) if r["params"]["dtype"] == dtype)
+        alloc = run["secondaryMetrics"]["gc.alloc.rate.norm"]["score"] / 1e6
+        e, l = median(run), libtorch("MLP 784-256-10 train step, batch 128", t, "f" + dtype[-2:])
+        print(f"{'train step ' + name + '(steps/s), ' + str(t) + ' thread(s)':46s} {e:9.0f} {l:9.0f} {e / l:6.2f}x  ({alloc:.2f} MB allocated per step)")
 for t in (1, 2):
     for run in jmh("GemmBenchmark", t):
         shape = run["params"]["shape"]

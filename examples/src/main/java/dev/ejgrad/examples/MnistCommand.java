@@ -1,10 +1,12 @@
 package dev.ejgrad.examples;
 
 import dev.ejgrad.examples.data.Mnist;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code mnist} subcommand: train an MLP on MNIST and save its weights and a chart. */
@@ -16,8 +18,8 @@ final class MnistCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the four MNIST IDX files (.gz or not).")
-    Path data;
+    @Mixin
+    MnistOptions common;
 
     @Option(names = "--download", paramLabel = "DIR",
             description = "Download the four files into DIR (verified by checksum), then train on them.")
@@ -27,9 +29,6 @@ final class MnistCommand implements Callable<Integer> {
             description = "With --download: a base URL (ending in /) to fetch the files from instead of the public "
                 + "mirrors; may be repeated.")
     java.util.List<String> mirrors;
-
-    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs;
 
     @Option(names = "--model", defaultValue = "mlp", paramLabel = "mlp|cnn",
             description = "mlp: 784-hidden-10 with ReLU; cnn: Conv2d(1, 16, 5), ReLU, MaxPool2d(2), Conv2d(16, 32, 5), "
@@ -50,18 +49,8 @@ final class MnistCommand implements Callable<Integer> {
             + "sgd).")
     Double lr;
 
-    @Option(names = "--lr-decay", defaultValue = "0.7",
-            description = "Learning rate multiplier per epoch (default: ${DEFAULT-VALUE}).")
-    double lrDecay;
-
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights and the shuffling.")
-    long seed;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training and N/4 test images.")
-    Integer limit;
 
     @Option(names = "--out", defaultValue = "target/ejgrad-mnist", paramLabel = "DIR",
             description = "Where to write the weights and the chart (default: ${DEFAULT-VALUE}).")
@@ -70,14 +59,14 @@ final class MnistCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int batch = batchSize != null ? batchSize : model == MnistTraining.ModelKind.CNN ? 32 : 128;
-        if (epochs < 1 || batch < 1 || hidden < 1 || !(lrDecay > 0 && lrDecay <= 1)
-                || (limit != null && limit < 1)) {
+        if (!common.valid() || batch < 1 || hidden < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--epochs, --batch-size, --hidden and --limit must be at least 1, and --lr-decay in (0, 1]");
         }
         if (lr != null && !(lr > 0)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lr must be positive, not " + lr);
         }
+        Path data = common.data;
         if (download != null && data != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--data reads a folder, --download fills one: give one of them");
@@ -98,33 +87,33 @@ final class MnistCommand implements Callable<Integer> {
             mnist = Mnist.embedded();
             source = "embedded MNIST subset";
         }
-        if (limit != null) {
-            mnist = mnist.limit(limit, Math.max(1, limit / 4));
-        }
+        mnist = common.limited(mnist);
         MnistTraining.Settings s = new MnistTraining.Settings();
-        s.epochs = epochs;
+        common.applyTo(s);
         s.batchSize = batch;
         s.model = model;
         s.hidden = hidden;
         s.optimizer = optimizer;
-        s.lrDecay = lrDecay;
         s.lr = lr == null ? Double.NaN : lr;
         s.momentum = momentum;
-        s.seed = seed;
         s.out = out;
         s.progressBar = System.console() != null;
         s.dataSet = download == null && data == null ? "MNIST, shipped subset" : "MNIST";
         String network = model == MnistTraining.ModelKind.CNN
                 ? "CNN Conv2d(1, 16, 5), ReLU, MaxPool2d(2), Conv2d(16, 32, 5), ReLU, MaxPool2d(2), Linear(512, 10)"
                 : "MLP 784-" + hidden + "-10";
-        System.out.printf("%s: %,d training and %,d test images%n%s, %s lr %s (x%s per epoch), batch %d, "
-                + "seed %d%n", source, mnist.trainSize(), mnist.testSize(), network,
-                optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), lrDecay, batch, seed);
-        MnistTraining.Result r = MnistTraining.run(mnist, s, (epoch, total, loss, accuracy, speed) ->
-                System.out.printf("epoch %d/%d  loss %.4f  test accuracy %.2f%%%n", epoch, total, loss,
-                        100 * accuracy));
-        System.out.println("weights: " + r.weights);
-        System.out.println("chart:   " + r.chart);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("%s: %,d training and %,d test images%n%s, %s, %s lr %s (x%s per epoch), batch %d, seed %d%n",
+                source, mnist.trainSize(), mnist.testSize(), network, common.dtype.label(),
+                optimizer.name().toLowerCase(Locale.ROOT), s.learningRate(), s.lrDecay, batch, s.seed);
+        o.flush();
+        MnistTraining.Result r = MnistTraining.run(mnist, s, (epoch, total, loss, accuracy, speed) -> {
+            o.printf("epoch %d/%d  loss %.4f  test accuracy %.2f%%%n", epoch, total, loss, 100 * accuracy);
+            o.flush();
+        });
+        o.println("weights: " + r.weights);
+        o.println("chart:   " + r.chart);
+        o.flush();
         return 0;
     }
 }

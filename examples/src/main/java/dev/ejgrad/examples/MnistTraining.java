@@ -1,5 +1,6 @@
 package dev.ejgrad.examples;
 
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
@@ -53,6 +54,8 @@ final class MnistTraining {
         double momentum = 0.9;
         double lrDecay = 0.7;
         long seed = 1;
+        /** The dtype the model is converted to and trained in; its batches are converted too. */
+        DType dtype = DType.FLOAT64;
         Path out = Path.of("target", "ejgrad-mnist");
         boolean progressBar;
         /** The data set's name in the chart's title. */
@@ -95,11 +98,14 @@ final class MnistTraining {
     }
 
     /**
-     * Trains any model of 784 pixels to 10 logits, saves its weights as {@code weightsName.safetensors} and the
-     * chart as {@code chartName.png}, titled with {@code modelName}.
+     * Trains any model of 784 pixels to 10 logits in {@code s.dtype} (the model, made in float64, is converted in
+     * place with {@link Module#to}, then the optimizer is made; each batch is converted to the dtype), saves its
+     * weights (in that dtype) as {@code weightsName.safetensors} and the chart as {@code chartName.png}, titled with
+     * {@code modelName} and, in float32, the dtype.
      */
     static Result run(Mnist data, Settings s, Module model, String modelName, String weightsName, String chartName,
             EpochListener listener) throws IOException {
+        model.to(s.dtype);
         Optimizer opt = s.optimizer == OptimizerKind.ADAM
                 ? new Adam(model.parameters(), s.learningRate())
                 : new SGD(model.parameters(), s.learningRate()).momentum(s.momentum);
@@ -124,7 +130,7 @@ final class MnistTraining {
                     int from = k * s.batchSize;
                     int to = Math.min(n, from + s.batchSize);
                     opt.zeroGrad();
-                    Tensor loss = lossFn.forward(model.forward(data.trainBatch(order, from, to)),
+                    Tensor loss = lossFn.forward(model.forward(data.trainBatch(order, from, to).to(s.dtype)),
                             data.trainLabels(order, from, to));
                     loss.backward();
                     opt.step();
@@ -137,7 +143,7 @@ final class MnistTraining {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double accuracy = accuracy(model, data);
+            double accuracy = accuracy(model, data, s.dtype);
             result.losses.add(sum / n);
             result.accuracies.add(accuracy);
             if (!s.progressBar) {
@@ -150,9 +156,10 @@ final class MnistTraining {
         result.weights = s.out.resolve(weightsName + ".safetensors");
         SafeTensors.save(model.stateDict(), result.weights);
         result.chart = s.out.resolve(chartName + ".png");
-        TrainingChart.save(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "%s, %s",
+        TrainingChart.save(chart(result, s.dataSet, n, data.testSize(), String.format(Locale.ROOT, "%s, %s%s",
                 modelName, s.optimizer.name().toLowerCase(Locale.ROOT).replace("adam", "Adam")
-                        .replace("sgd", "SGD"))), result.chart);
+                        .replace("sgd", "SGD"), s.dtype == DType.FLOAT64 ? "" : ", " + DTypeOption.label(s.dtype))),
+                result.chart);
         return result;
     }
 
@@ -179,14 +186,14 @@ final class MnistTraining {
         }
     }
 
-    /** The fraction of test images whose largest logit is at their label. */
-    static double accuracy(Module model, Mnist data) {
+    /** The fraction of test images whose largest logit is at their label, the images given in {@code dtype}. */
+    static double accuracy(Module model, Mnist data, DType dtype) {
         int[] labels = data.testLabels();
         int correct = 0;
         try (NoGrad scope = NoGrad.enter()) {
             for (int from = 0; from < labels.length; from += 1000) {
                 int to = Math.min(labels.length, from + 1000);
-                int[] predicted = model.forward(data.testBatch(from, to)).argmax(1);
+                int[] predicted = model.forward(data.testBatch(from, to).to(dtype)).argmax(1);
                 for (int i = 0; i < predicted.length; i++) {
                     correct += predicted[i] == labels[from + i] ? 1 : 0;
                 }

@@ -1,5 +1,6 @@
 package dev.ejgrad.examples;
 
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.NoGrad;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.data.Batch;
@@ -37,7 +38,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * standardised with the training rows' statistics, an MLP {@code d-hidden-classes} with BatchNorm1d, ReLU and
  * Dropout, AdamW with ReduceLROnPlateau on the validation loss, early stopping on the validation loss (the best
  * epoch's weights are kept), and a checkpoint after every epoch from which {@code --resume} continues exactly: a
- * run stopped and resumed ends with the weights of an uninterrupted one, bit for bit.
+ * run stopped and resumed ends with the weights of an uninterrupted one, bit for bit. With {@code --dtype float32}
+ * the model (made in float64) is converted with {@code model.to(FLOAT32)} before the optimizer is made, and every
+ * batch with {@code to(FLOAT32)}; the checkpoint then holds float32 weights and optimizer state.
  */
 final class TrainCsv {
 
@@ -53,6 +56,8 @@ final class TrainCsv {
         double validation = 0.2;
         double test = 0.2;
         long seed = 1;
+        /** The dtype the model is converted to and trained in; the rows are converted too. */
+        DType dtype = DType.FLOAT64;
         Path out = Path.of("target", "ejgrad-train-csv");
         Path checkpoint;
         boolean resume;
@@ -75,6 +80,7 @@ final class TrainCsv {
             m.put("lr", lr);
             m.put("weight-decay", weightDecay);
             m.put("patience", (double) patience);
+            m.put("dtype", dtype == DType.FLOAT32 ? 32.0 : 64.0);
             return m;
         }
     }
@@ -159,6 +165,7 @@ final class TrainCsv {
         Random dropoutRng = new Random();
         Sequential model = new Sequential(new Linear(d, s.hidden, true, init), new BatchNorm1d(s.hidden),
                 new ReLU(), new Dropout(s.dropout, dropoutRng), new Linear(s.hidden, classes, true, init));
+        model.to(s.dtype);
         AdamW opt = new AdamW(model.parameters(), s.lr).weightDecay(s.weightDecay);
         ReduceLROnPlateau sched = new ReduceLROnPlateau(opt, ReduceLROnPlateau.Mode.MIN, 0.5,
                 Math.max(1, s.patience / 3), 1e-4, ReduceLROnPlateau.ThresholdMode.REL, 0, 1e-5, 1e-8);
@@ -217,7 +224,7 @@ final class TrainCsv {
             try (ProgressBar bar = s.progressBar ? TrainingChart.progressBar(epoch, s.epochs, loader.batches()) : null) {
                 for (Batch b : loader) {
                     opt.zeroGrad();
-                    Tensor loss = lossFn.forward(model.forward(b.features()), b.labels());
+                    Tensor loss = lossFn.forward(model.forward(b.features().to(s.dtype)), b.labels());
                     loss.backward();
                     opt.step();
                     sum += loss.item() * b.size();
@@ -229,7 +236,7 @@ final class TrainCsv {
                 }
             }
             double lr = opt.lr();
-            double[] val = evaluate(model, split.val(), lossFn);
+            double[] val = evaluate(model, split.val(), lossFn, s.dtype);
             sched.step(val[0]);
             boolean improved = val[0] < r.bestValLoss;
             if (improved) {
@@ -248,8 +255,8 @@ final class TrainCsv {
         }
         // the model of the best epoch is the one early stopping chose
         model.loadStateDict(best);
-        r.valAccuracy = evaluate(model, split.val(), lossFn)[1];
-        r.testAccuracy = evaluate(model, split.test(), lossFn)[1];
+        r.valAccuracy = evaluate(model, split.val(), lossFn, s.dtype)[1];
+        r.testAccuracy = evaluate(model, split.test(), lossFn, s.dtype)[1];
         r.model = s.out.resolve("model.safetensors");
         SafeTensors.save(best, r.model);
         r.chart = s.out.resolve("train-csv.png");
@@ -301,14 +308,18 @@ final class TrainCsv {
     }
 
     private static String setting(String key, double v) {
-        return key.equals("rows") ? "on " + trim(v) + " rows" : "with --" + key + " " + trim(v);
+        return key.equals("rows") ? "on " + trim(v) + " rows" : key.equals("dtype") ? "with --dtype float" + trim(v)
+                : "with --" + key + " " + trim(v);
     }
 
-    /** The mean cross-entropy and the accuracy of the model (in evaluation mode) on a data set. */
-    static double[] evaluate(Sequential model, TensorDataset data, CrossEntropyLoss lossFn) {
+    /**
+     * The mean cross-entropy and the accuracy of the model (in evaluation mode) on a data set, its rows given in
+     * {@code dtype}.
+     */
+    static double[] evaluate(Sequential model, TensorDataset data, CrossEntropyLoss lossFn, DType dtype) {
         model.eval();
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor logits = model.forward(data.features());
+            Tensor logits = model.forward(data.features().to(dtype));
             int[] labels = data.labels();
             int[] predicted = logits.argmax(1);
             int correct = 0;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -86,6 +87,9 @@ final class TrainCsvCommand implements Callable<Integer> {
             description = "The checkpoint written after every epoch (default: DIR/checkpoint.safetensors).")
     Path checkpoint;
 
+    @Mixin
+    DTypeOption dtype;
+
     @Option(names = "--resume", description = "Continue the run saved in the checkpoint (same data and settings; "
             + "--epochs may be raised).")
     boolean resume;
@@ -119,15 +123,16 @@ final class TrainCsvCommand implements Callable<Integer> {
         s.out = out;
         s.checkpoint = checkpoint;
         s.resume = resume;
+        s.dtype = dtype.dtype;
         s.progressBar = System.console() != null;
         s.dataSet = data == null ? "breast cancer (shipped)" : data.getFileName().toString();
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s: %d rows, %d features, %d classes %s%n", data == null
                 ? "embedded breast-cancer set" : data, table.labels().length, table.features().cols(),
                 table.classes().size(), table.classes());
-        o.printf(Locale.ROOT, "MLP %d-%d-%d (BatchNorm1d, ReLU, Dropout %s), AdamW lr %s weight decay %s, "
+        o.printf(Locale.ROOT, "MLP %d-%d-%d (BatchNorm1d, ReLU, Dropout %s), %s, AdamW lr %s weight decay %s, "
                 + "ReduceLROnPlateau, batch %d, patience %d, seed %d%n", table.features().cols(), hidden,
-                table.classes().size(), dropout, lr, weightDecay, batchSize, patience, seed);
+                table.classes().size(), dropout, dtype.label(), lr, weightDecay, batchSize, patience, seed);
         o.flush();
         int[] restoredEpochs = {0};
         boolean[] announced = {!resume};

@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** train-csv: learns the shipped and a given CSV, resumes exactly, and reports bad input on one line. */
@@ -61,12 +63,15 @@ class TrainCsvTest {
         return o;
     }
 
-    @Test
-    void learnsTheShippedBreastCancerSet() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"float64", "float32"})
+    void learnsTheShippedBreastCancerSet(String dtype) throws Exception {
         Path out = tmp.resolve("bc");
-        Outcome o = ok("train-csv", "--out", out.toString());
+        Outcome o = ok("train-csv", "--out", out.toString(), "--dtype", dtype);
         assertTrue(o.out().startsWith("embedded breast-cancer set: 569 rows, 30 features, 2 classes [malignant, "
                 + "benign]"), o.out());
+        assertTrue(o.out().contains("\nMLP 30-32-2 (BatchNorm1d, ReLU, Dropout 0.2), " + dtype + ", AdamW lr 0.01 "),
+                o.out());
         assertTrue(o.out().contains("epoch 1/100  loss "), o.out());
         assertTrue(o.accuracy("test") > 0.9, o.out());
         assertTrue(o.accuracy("val") > 0.9, o.out());
@@ -77,6 +82,11 @@ class TrainCsvTest {
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
         assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("1.running_mean"));
+        String header = new String(Files.readAllBytes(out.resolve("model.safetensors")), 0, 400,
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String saved = dtype.equals("float32") ? "F32" : "F64";
+        assertTrue(header.contains("\"0.weight\":{\"dtype\":\"" + saved + "\""), "the model is saved in " + saved
+                + ": " + header);
     }
 
     /** Two Gaussian blobs in 3 features, the label in the middle column, named classes. */
@@ -108,18 +118,20 @@ class TrainCsvTest {
         assertTrue(o.accuracy("test") > 0.85, o.out());
     }
 
-    @Test
-    void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"float64", "float32"})
+    void aResumedRunEndsBitIdenticalToAnUninterruptedOne(String dtype) throws Exception {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
         String data = blobs().toString();
         String target = "kind";
         Outcome straight = ok("train-csv", "--data", data, "--target", target, "--out", a.toString(), "--epochs", "8", "--patience",
-                "100");
-        Outcome first = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "4", "--patience", "100");
+                "100", "--dtype", dtype);
+        Outcome first = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "4", "--patience", "100",
+                "--dtype", dtype);
         assertTrue(first.out().contains("epoch 4/4") && !first.out().contains("resumed"), first.out());
         Outcome rest = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "8", "--patience", "100",
-                "--resume");
+                "--resume", "--dtype", dtype);
         assertFalse(rest.out().contains("epoch 4/8"), rest.out());
         assertTrue(rest.out().contains("epoch 5/8") && rest.out().contains("resumed after epoch 4 from "),
                 rest.out());
@@ -135,7 +147,7 @@ class TrainCsvTest {
         assertEquals(8.0, Checkpoint.extra(b.resolve("checkpoint.safetensors")).get("epoch").item());
         assertTrue(rest.out().indexOf("resumed after epoch 4") < rest.out().indexOf("epoch 5/8"), rest.out());
         Outcome again = ok("train-csv", "--data", data, "--target", target, "--out", b.toString(), "--epochs", "8",
-                "--patience", "100", "--resume");
+                "--patience", "100", "--resume", "--dtype", dtype);
         assertTrue(again.out().contains("resumed after epoch 8 from " + b.resolve("checkpoint.safetensors")
                 + ": nothing left to train"), again.out());
         assertEquals(line(straight.out(), "best epoch"), line(again.out(), "best epoch"));
@@ -189,6 +201,11 @@ class TrainCsvTest {
         Outcome seed = run("train-csv", "--data", data, "--target", target, "--out", out, "--epochs", "3", "--resume", "--seed", "2");
         assertEquals(1, seed.code());
         assertTrue(seed.line().contains("was made with --seed 1, not --seed 2; resume with the settings"), seed.line());
+        Outcome dtype = run("train-csv", "--data", data, "--target", target, "--out", out, "--epochs", "3", "--resume",
+                "--dtype", "float32");
+        assertEquals(1, dtype.code());
+        assertTrue(dtype.line().contains("was made with --dtype float64, not --dtype float32; resume with the settings"),
+                dtype.line());
         String line = run("train-csv", "--data", data, "--target", target, "--out", out, "--epochs", "3", "--resume", "--hidden", "8")
                 .line();
         assertTrue(line.contains("is for another model") && line.contains("'0.weight' is 32x3 but the model's is 8x3"),
@@ -200,7 +217,8 @@ class TrainCsvTest {
     void badOptionsAreOneLineWithExitCode2() {
         for (String[] args : new String[][] {{"train-csv", "--epochs", "0"}, {"train-csv", "--patience", "0"},
             {"train-csv", "--validation", "0.6", "--test", "0.5"}, {"train-csv", "--dropout", "1"},
-            {"train-csv", "--target", "y"}, {"train-csv", "--header", "xml", "--data", "a.csv"}}) {
+            {"train-csv", "--target", "y"}, {"train-csv", "--header", "xml", "--data", "a.csv"},
+            {"train-csv", "--dtype", "float16"}}) {
             Outcome o = run(args);
             assertEquals(2, o.code(), String.join(" ", args) + ": " + o.err());
             assertTrue(o.line().startsWith("train-csv: ") && o.line().endsWith("lists the options)"), o.line());

@@ -78,7 +78,8 @@ class UserErrorsTest {
         for (String[] args : new String[][] {{"mnist", "--epochs", "many"}, {"mnist", "--optimizer", "rmsprop"},
             {"mnist", "--limit", "0"}, {"mnist", "--lr", "-1"}, {"mnist", "--bogus"}, {"why-cross-entropy", "--x"},
             {"mnist", "--mirror", "http://localhost/"}, {"mnist", "--data", "a", "--download", "b"},
-            {"graph", "--out"}, {"no-such-command"}}) {
+            {"graph", "--out"}, {"no-such-command"}, {"mnist", "--dtype", "float16"},
+            {"sequence-mnist", "--limit", "0"}}) {
             Outcome o = run(args);
             assertEquals(2, o.code(), String.join(" ", args) + ": " + o.err());
             String line = o.line();
@@ -86,6 +87,9 @@ class UserErrorsTest {
         }
         assertTrue(run("mnist", "--epochs", "many").line().startsWith("mnist: Invalid value for option '--epochs'"));
         assertTrue(run("no-such-command").line().startsWith("ejgrad-examples: Unmatched argument"));
+        String dtype = run("sequence-mnist", "--dtype", "half").line();
+        assertTrue(dtype.startsWith("sequence-mnist: Invalid value for option '--dtype'") && dtype.contains("half")
+                && dtype.contains("FLOAT32"), dtype);
     }
 
     @Test
