@@ -203,6 +203,12 @@ final class ImageOps {
             throw new IllegalArgumentException("conv2d: bias " + Shapes.of(bias) + " must be 1x" + outC
                     + " (one value per output channel of weight " + Shapes.of(weight) + ")");
         }
+        if (weight.dtype() != x.dtype() || (bias != null && bias.dtype() != x.dtype())) {
+            // as PyTorch: "Input type (float) and bias type (double) should be the same"
+            throw new IllegalArgumentException("conv2d: the input is " + x.dtype() + " but the weight is "
+                    + weight.dtype() + (bias == null ? "" : " and the bias " + bias.dtype())
+                    + "; all three must have one dtype (convert with to(DType))");
+        }
         Tensor y = weight.matmul(unfold(x, w, Layout.PATCH_COLUMNS));
         if (bias != null) {
             y = y.add(bias.t());

@@ -144,7 +144,9 @@ class ReliabilityTest {
         }
         long at10000 = usedAfterGc();
         assertTrue(total > 0);
-        assertTrue(at10000 - at1000 < 1 << 20, "retained heap grew by " + (at10000 - at1000) + " bytes from step "
+        // a step's graph holds more than 4 KB (16x32 activations alone), so keeping one a step would add 36 MB; the
+        // bound leaves room for other tests' threads in this JVM (the float32 kernels' warm-up allocates its operands)
+        assertTrue(at10000 - at1000 < 4 << 20, "retained heap grew by " + (at10000 - at1000) + " bytes from step "
                 + "1,000 to 10,000 (" + at1000 + " -> " + at10000 + ")");
     }
 
