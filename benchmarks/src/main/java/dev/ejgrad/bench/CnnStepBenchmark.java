@@ -1,5 +1,6 @@
 package dev.ejgrad.bench;
 
+import dev.ejgrad.core.DType;
 import dev.ejgrad.core.ImageShape;
 import dev.ejgrad.core.Tensor;
 import dev.ejgrad.nn.Conv2d;
@@ -9,6 +10,7 @@ import dev.ejgrad.nn.ReLU;
 import dev.ejgrad.nn.Sequential;
 import dev.ejgrad.nn.loss.CrossEntropyLoss;
 import dev.ejgrad.optim.SGD;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,6 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * batch 64}), written with the public API: Conv2d(1, 16, 5), ReLU, MaxPool2d(2), Conv2d(16, 32, 5), ReLU,
  * MaxPool2d(2), Linear(512, 10); batch 64 of 1x28x28 images U[0, 1), cross-entropy (mean), backward, SGD lr 0.01,
  * gradients set to null.
+ *
+ * <p>In either dtype ({@code -p dtype=float64} or {@code float32}, both by default), as {@link TrainStepBenchmark}:
+ * the model made as always, then {@code model.to(dtype)}, and the batch drawn as always, then converted.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 7, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CnnStepBenchmark {
+
+    /** The dtype of the weights, the batch and the step: {@code float64} or {@code float32}. */
+    @Param({"float64", "float32"})
+    public String dtype;
 
     private Sequential model;
     private SGD opt;
@@ -52,9 +62,11 @@ public class CnnStepBenchmark {
         MaxPool2d p2 = new MaxPool2d(c2.outputShape(), 2);
         model = new Sequential(c1, new ReLU(), p1, c2, new ReLU(), p2, new Linear(p2.outputShape().size(), 10, true,
                 rng));
+        DType d = DType.valueOf(dtype.toUpperCase(Locale.ROOT));
+        model.to(d);
         opt = new SGD(model.parameters(), 0.01);
         loss = new CrossEntropyLoss();
-        x = Tensor.rand(64, 28 * 28, rng);
+        x = Tensor.rand(64, 28 * 28, rng).to(d);
         y = new int[64];
         Random labels = new Random(42);
         for (int i = 0; i < y.length; i++) {
