@@ -63,19 +63,8 @@ final class FloatScalarGemm {
             Arrays.fill(c, 0, m * n, 0f);
             return;
         }
-        int panels = (n + NR - 1) / NR;
-        int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Math.min(workers.threads(), panels);
-        if (threads <= 1) {
-            columns(ta, tb, m, n, k, a, b, c, 0, n);
-            return;
-        }
-        workers.run(threads, t -> {
-            int from = Math.min(n, panels * t / threads * NR);
-            int to = Math.min(n, panels * (t + 1) / threads * NR);
-            if (from < to) {
-                columns(ta, tb, m, n, k, a, b, c, from, to);
-            }
-        });
+        workers.splitColumns(n, NR, (n + NR - 1) / NR, (long) m * n * k >= PARALLEL_WORK,
+                (from, to) -> columns(ta, tb, m, n, k, a, b, c, from, to));
     }
 
     /** The columns {@code [j0, j1)} of C. */

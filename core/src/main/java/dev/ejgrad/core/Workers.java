@@ -79,6 +79,34 @@ final class Workers {
         return threads;
     }
 
+    /** A range of columns {@code [from, to)} of a product's result. */
+    @FunctionalInterface
+    interface ColumnRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * The columns {@code [0, n)} of a product, the GEMMs' one way of splitting work: in equal shares cut at multiples
+     * of {@code unit} (a panel or a vector, so that every tile but the last stays full-width) on up to
+     * {@code maxShares} threads when the product is {@code large}, else on the calling thread in one range. Each column
+     * is computed whole by one share, so the results never depend on the split.
+     */
+    void splitColumns(int n, int unit, int maxShares, boolean large, ColumnRange columns) {
+        int shares = large ? Math.min(threads, maxShares) : 1;
+        if (shares <= 1) {
+            columns.run(0, n);
+            return;
+        }
+        int units = (n + unit - 1) / unit;
+        run(shares, t -> {
+            int from = Math.min(n, units * t / shares * unit);
+            int to = Math.min(n, units * (t + 1) / shares * unit);
+            if (from < to) {
+                columns.run(from, to);
+            }
+        });
+    }
+
     /** Runs {@code task(0) .. task(parts - 1)}, part 0 on the calling thread, and waits for all. */
     void run(int parts, IntConsumer task) {
         Future<?>[] futures = new Future<?>[parts - 1];

@@ -94,20 +94,8 @@ final class FloatVectorGemm {
             Arrays.fill(c, 0, m * n, 0f);
             return;
         }
-        int threads = (long) m * n * k < PARALLEL_WORK ? 1 : Math.min(workers.threads(), (n + NR - 1) / NR);
-        if (threads <= 1) {
-            gemmColumns(ta, tb, m, n, k, a, b, c, 0, n);
-            return;
-        }
-        int vectors = (n + L - 1) / L;
-        workers.run(threads, t -> {
-            // equal shares of columns, cut at vector boundaries so every tile but the last stays full-width
-            int from = Math.min(n, vectors * t / threads * L);
-            int to = Math.min(n, vectors * (t + 1) / threads * L);
-            if (from < to) {
-                gemmColumns(ta, tb, m, n, k, a, b, c, from, to);
-            }
-        });
+        workers.splitColumns(n, L, (n + NR - 1) / NR, (long) m * n * k >= PARALLEL_WORK,
+                (from, to) -> gemmColumns(ta, tb, m, n, k, a, b, c, from, to));
     }
 
     /** The columns {@code [j0, j1)} of C. */
